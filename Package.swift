@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+// telnyx-lua: the Telnyx API in an embedded Lua 5.4, with a REPL, a script runner and a sandbox.
+import PackageDescription
+
+let package = Package(
+    name: "telnyx-lua",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "TelnyxLua", targets: ["TelnyxLua"]),
+        .library(name: "Telnyx", targets: ["Telnyx"]),
+        .executable(name: "telnyx-lua", targets: ["telnyx-lua"]),
+        .executable(name: "telnyx-sandbox", targets: ["telnyx-sandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries (module maps only): Lua 5.4 and libedit from Debian's -dev packages.
+        .systemLibrary(
+            name: "CLua", pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(
+            name: "CEditline", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        // The Lua C API that Swift cannot import (macros) and the trampolines that raise
+        // errors and yields on behalf of Swift functions.
+        .target(name: "LuaShims", dependencies: ["CLua"]),
+        // Generated data compiled into the binary: the API catalog and the bundled stdlib.
+        .target(name: "CTelnyxCatalog"),
+        .target(name: "CTelnyxStdlib"),
+
+        // The API client, usable from Swift without Lua.
+        .target(
+            name: "Telnyx",
+            dependencies: [
+                "CTelnyxCatalog",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The embeddable Lua host.
+        .target(
+            name: "TelnyxLua",
+            dependencies: ["Telnyx", "LuaShims", "CLua", "CTelnyxStdlib"]),
+        // The Telnyx API simulator.
+        .target(
+            name: "TelnyxSandbox",
+            dependencies: [
+                "Telnyx",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .executableTarget(
+            name: "telnyx-lua",
+            dependencies: ["TelnyxLua", "TelnyxSandbox", "CEditline", "CLua", "LuaShims"]),
+        .executableTarget(
+            name: "telnyx-sandbox",
+            dependencies: ["TelnyxSandbox"]),
+
+        .testTarget(name: "TelnyxTests", dependencies: ["Telnyx", "TelnyxSandbox"]),
+        .testTarget(name: "TelnyxLuaTests", dependencies: ["TelnyxLua", "TelnyxSandbox"]),
+        .testTarget(name: "TelnyxSandboxTests", dependencies: ["TelnyxSandbox", "Telnyx"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TelnyxSandbox"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// The Telnyx API simulator: see docs/sandbox.md.
