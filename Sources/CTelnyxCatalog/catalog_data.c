@@ -4,7 +4,7 @@
 #include "telnyx_catalog.h"
 
 static const char catalog_text[] =
-    "{\"checked\":1154,\"format\":1,\"max_depth\":4,\"methods\":1250,\"resources\":363,\"spec_version\":\"2.0.0\"}\n"
+    "{\"format\":1,\"methods\":1250,\"resources\":363,\"checked\":1154,\"spec_version\":\"2.0.0\",\"max_depth\":4}\n"
     "{\"resource\":\"legacy.reporting.batch_detail_records.messaging\",\"method\":\"create\",\"http\":\"POST\",\"route\":\"/legacy/reporting/batch_detail_records/messaging\",\"body\":{\"properties\":{\"connections\":{\"items\":{\""
     "format\":\"int64\",\"type\":\"integer\"},\"type\":\"array\"},\"directions\":{\"items\":{\"format\":\"int32\",\"type\":\"integer\"},\"type\":\"array\"},\"end_time\":{\"format\":\"date-time\",\"type\":\"string\"},\"filters\":{\"items\":{\"prope"
     "rties\":{\"billing_group\":{\"type\":\"string\"},\"cld\":{\"type\":\"string\"},\"cld_filter\":{\"enum\":[\"contains\",\"starts_with\",\"ends_with\"],\"type\":\"string\"},\"cli\":{\"type\":\"string\"},\"cli_filter\":{\"enum\":[\"contains\","
