@@ -189,3 +189,12 @@ int tl_interrupt_requested(void) { return interrupt_flag != 0; }
 void tl_set_deadline(double seconds_from_now) {
     deadline = seconds_from_now > 0 ? monotonic_now() + seconds_from_now : 0;
 }
+
+// ---- Signals ------------------------------------------------------------------------------
+
+static void on_sigint(int sig) {
+    signal(sig, SIG_DFL);  // a second Ctrl-C ends the process, as in lua.c
+    interrupt_flag = 1;
+}
+
+void tl_install_sigint_handler(void) { signal(SIGINT, on_sigint); }

@@ -39,6 +39,7 @@ static inline int tl_loadbuffer(lua_State *L, const char *buf, size_t size, cons
 static inline int tl_loadfile(lua_State *L, const char *path) { return luaL_loadfile(L, path); }
 static inline int tl_yield(lua_State *L, int n) { return lua_yield(L, n); }
 static inline int tl_lua_version_num(void) { return LUA_VERSION_NUM; }
+static inline const char *tl_lua_release(void) { return LUA_RELEASE; }
 static inline int tl_multret(void) { return LUA_MULTRET; }
 static inline int tl_minstack(void) { return LUA_MINSTACK; }
 
@@ -90,5 +91,12 @@ void tl_request_interrupt(void);
 void tl_clear_interrupt(void);
 int tl_interrupt_requested(void);
 void tl_set_deadline(double seconds_from_now);
+
+
+// ---- Signals ---------------------------------------------------------------------------------
+
+/// Installs a SIGINT handler that requests an interrupt (see above) and, as lua.c does, restores
+/// the default action so that a second Ctrl-C ends the process.
+void tl_install_sigint_handler(void);
 
 #endif

@@ -1,0 +1,127 @@
+import CLua
+import LuaShims
+
+/// Owns a Lua 5.4 state: creates it with the standard libraries, registers Swift functions,
+/// runs chunks and files, and turns Lua errors into Swift `LuaError`s with tracebacks.
+///
+/// Not thread-safe: create, use and drop it on one thread (Lua states are single-threaded).
+public final class LuaVM {
+    /// The main thread's stack.
+    public let lua: Lua
+
+    /// Creates a state. `memoryLimit` caps the bytes Lua may allocate (0: no cap); past it,
+    /// allocations fail with Lua's "not enough memory" error.
+    public init(memoryLimit: Int = 0, standardLibraries: Bool = true) throws {
+        guard let state = tl_newstate_limited(memoryLimit) else {
+            throw LuaError(message: "cannot create a Lua state: out of memory")
+        }
+        lua = Lua(state)
+        if standardLibraries { luaL_openlibs(state) }
+        tl_arm_interrupt_hook(state)
+    }
+
+    deinit { lua_close(lua.state) }
+
+    /// Bytes Lua has allocated now.
+    public var allocatedBytes: Int { tl_allocated_bytes(lua.state) }
+
+    /// Changes the memory cap (0: none).
+    public func setMemoryLimit(_ bytes: Int) { tl_set_memory_limit(lua.state, bytes) }
+
+    // MARK: Registering
+
+    /// Makes `function` the global `name`.
+    public func register(_ name: String, _ function: @escaping LuaFunction) {
+        lua.push(function: function)
+        lua.setGlobal(name)
+    }
+
+    public func setGlobal(_ name: String, _ value: LuaValue) {
+        lua.push(value)
+        lua.setGlobal(name)
+    }
+
+    public func global(_ name: String) -> LuaValue {
+        lua.getGlobal(name)
+        defer { lua.pop() }
+        return lua.value(at: -1)
+    }
+
+    // MARK: Running
+
+    /// Compiles `code` and pushes the chunk as a function. `name` is the chunk name Lua shows
+    /// in messages: `=stdin`, `@file.lua`, or source text.
+    public func load(_ code: [UInt8], name: String) throws {
+        let status = code.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                tl_loadbuffer(lua.state, $0.baseAddress, $0.count, name)
+            }
+        }
+        if status != LUA_OK { throw popError(withTraceback: false) }
+    }
+
+    /// Compiles the file at `path` (a `#!` first line is skipped, as `lua` does) and pushes it.
+    public func loadFile(_ path: String?) throws {
+        if tl_loadfile(lua.state, path) != LUA_OK { throw popError(withTraceback: false) }
+    }
+
+    /// Runs a string; returns what the chunk returned.
+    @discardableResult
+    public func run(_ code: String, name: String = "=(string)") throws -> [LuaValue] {
+        try load(Array(code.utf8), name: name)
+        return try callReturningValues(arguments: [])
+    }
+
+    /// Runs a file (`-` for stdin) with `arguments` as the chunk's `...`; returns what it
+    /// returned.
+    @discardableResult
+    public func runFile(_ path: String, arguments: [LuaValue] = []) throws -> [LuaValue] {
+        try loadFile(path == "-" ? nil : path)
+        return try callReturningValues(arguments: arguments)
+    }
+
+    /// Calls the function below `arguments` on the stack; returns its results.
+    public func callReturningValues(arguments: [LuaValue]) throws -> [LuaValue] {
+        let base = lua.top - 1
+        for argument in arguments { lua.push(argument) }
+        try call(argumentCount: Int32(arguments.count), resultCount: tl_multret())
+        let results = (base + 1...max(base + 1, lua.top)).prefix(Int(lua.top - base)).map { lua.value(at: $0) }
+        lua.top = base
+        return results
+    }
+
+    /// Protected call of the function and arguments on top of the stack, with a traceback on
+    /// error. Results are left on the stack.
+    public func call(argumentCount: Int32, resultCount: Int32) throws {
+        if tl_pcall_traceback(lua.state, argumentCount, resultCount) != LUA_OK {
+            throw popError(withTraceback: true)
+        }
+    }
+
+    /// Pops the error value on top of the stack into a `LuaError`.
+    func popError(withTraceback: Bool) -> LuaError {
+        defer { lua.pop() }
+        return LuaError.from(lua, at: -1)
+    }
+}
+
+extension LuaError {
+    /// Reads an error value as the traceback handler left it: a string `message\nstack
+    /// traceback:...`, or a table with a `traceback` field and a `__tostring`.
+    static func from(_ lua: Lua, at index: Int32) -> LuaError {
+        let index = lua.absolute(index)
+        if lua.isTable(index) {
+            lua.getField(index, "traceback")
+            let traceback = lua.toString(-1)
+            lua.pop()
+            return LuaError(message: lua.describe(index), traceback: traceback, value: lua.value(at: index))
+        }
+        let text = lua.describe(index)
+        let marker = "\nstack traceback:"
+        if let cut = text.utf8.firstRange(of: marker.utf8) {
+            return LuaError(message: String(text[..<cut.lowerBound]),
+                            traceback: String(text[text.utf8.index(after: cut.lowerBound)...]))
+        }
+        return LuaError(message: text)
+    }
+}

@@ -1,0 +1,64 @@
+import CLua
+import LuaShims
+import Telnyx
+
+/// The telnyx-lua host: a Lua state with the standard libraries and the global `telnyx` table
+/// (also `require "telnyx"`). This is what the `telnyx-lua` binary runs scripts in, and what
+/// another Swift program embeds (see docs/embedding.md).
+public final class TelnyxHost {
+    /// The Lua state, for registering more functions or running code.
+    public let vm: LuaVM
+
+    /// Creates a host. `memoryLimit` caps Lua's allocations in bytes (0: none).
+    /// `useEnvironment: false` (lua's `-E`) ignores TELNYX_LUA_PATH and the user's module folder.
+    public init(memoryLimit: Int = 0, useEnvironment: Bool = true) throws {
+        vm = try LuaVM(memoryLimit: memoryLimit)
+        installTelnyxTable()
+        StdlibLoader.install(vm.lua, useEnvironment: useEnvironment)
+    }
+
+    /// Runs a string of Lua; returns what it returned.
+    @discardableResult
+    public func run(_ code: String, name: String = "=(string)") throws -> [LuaValue] {
+        try vm.run(code, name: name)
+    }
+
+    /// Runs a Lua file with `arguments` as its `...`.
+    @discardableResult
+    public func runFile(_ path: String, arguments: [LuaValue] = []) throws -> [LuaValue] {
+        try vm.runFile(path, arguments: arguments)
+    }
+
+    private func installTelnyxTable() {
+        let lua = vm.lua
+        lua.newTable()
+        lua.push(TelnyxVersion.string)
+        lua.setField(-2, "version")
+        JSONLibrary.install(into: lua)
+        // require "telnyx" returns the same table as the global.
+        lua.getGlobal("package")
+        lua.getField(-1, "loaded")
+        lua.pushValue(at: -3)
+        lua.setField(-2, "telnyx")
+        lua.pop(2)
+        lua.setGlobal("telnyx")
+    }
+}
+
+extension TelnyxHost {
+    /// Stops running Lua code with "script timed out" after `seconds`.
+    public func setTimeout(seconds: Double) { tl_set_deadline(seconds) }
+
+    /// Makes Ctrl-C (SIGINT) interrupt running Lua code with "interrupted"; a second Ctrl-C
+    /// before the first is handled ends the process.
+    public func interruptOnSIGINT() { tl_install_sigint_handler() }
+
+    /// Clears a pending interrupt (the REPL does, before reading the next line).
+    public func clearInterrupt() { tl_clear_interrupt() }
+}
+
+/// Versions shown in banners.
+public enum TelnyxHostInfo {
+    public static let version = TelnyxVersion.string
+    public static let luaVersion = String(cString: tl_lua_release())
+}

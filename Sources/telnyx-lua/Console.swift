@@ -1,0 +1,21 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writing to the standard streams without touching C's `stderr` global, which Swift 6 rejects
+/// as shared mutable state.
+enum Console {
+    /// Writes `text` to stderr as is, after flushing stdout so the two stay in order.
+    static func error(_ text: String) {
+        fflush(nil)
+        var copy = text
+        copy.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLua
+import LuaShims
+import TelnyxLua
+
+/// Runs a command line the way lua.c does: LUA_INIT, then each -e and -l in order, then the
+/// script with its arguments, then the REPL when asked for (or when stdin is a terminal and
+/// nothing else was given). Returns the process exit status.
+struct ScriptRunner {
+    let options: Options
+    let host: TelnyxHost
+    let programName: String
+
+    func run() -> Int32 {
+        createArgTable()
+        if options.warnings { lua_warning(host.vm.lua.state, "@on", 0) }
+        if options.showVersion { printVersion() }
+        if !options.ignoreEnvironment, !runInit() { return 1 }
+        for step in options.steps {
+            if !report(runStep(step)) { return 1 }
+        }
+        if let script = options.script {
+            if !report(runScript(script)) { return 1 }
+        }
+        if options.interactive {
+            REPL(host: host).run()
+        } else if options.script == nil && !options.hasExecute && !options.showVersion {
+            if isatty(0) != 0 {
+                printVersion()
+                REPL(host: host).run()
+            } else if !report(runScript("-")) {
+                return 1
+            }
+        }
+        return 0
+    }
+
+    private func printVersion() {
+        print("telnyx-lua \(TelnyxHostInfo.version) (\(TelnyxHostInfo.luaVersion))")
+    }
+
+    /// `arg`: arg[0] the script, arg[1..] its arguments, negative indices the interpreter and
+    /// its options.
+    private func createArgTable() {
+        let lua = host.vm.lua
+        let scriptIndex = options.scriptIndex ?? 0
+        lua.newTable(arrayCapacity: Int32(options.arguments.count))
+        for (i, argument) in options.arguments.enumerated() {
+            lua.push(argument)
+            lua.rawSet(-2, Int64(i - scriptIndex))
+        }
+        lua.setGlobal("arg")
+    }
+
+    private func runInit() -> Bool {
+        let env = getenv("LUA_INIT_5_4") != nil ? "LUA_INIT_5_4" : "LUA_INIT"
+        guard let raw = getenv(env) else { return true }
+        let value = String(cString: raw)
+        if value.hasPrefix("@") {
+            return report(Result { try host.runFile(String(value.dropFirst())) })
+        }
+        return report(Result { try host.run(value, name: "=" + env) })
+    }
+
+    private func runStep(_ step: Options.Step) -> Result<Void, Error> {
+        Result {
+            switch step {
+            case .execute(let code):
+                try host.run(code, name: "=(command line)")
+            case .require(let global, let module):
+                let lua = host.vm.lua
+                lua.getGlobal("require")
+                lua.push(module)
+                try host.vm.call(argumentCount: 1, resultCount: 1)
+                lua.setGlobal(global)
+            }
+        }
+    }
+
+    private func runScript(_ script: String) -> Result<Void, Error> {
+        Result {
+            let arguments = options.scriptArguments.map { LuaValue.string($0) }
+            try host.runFile(script, arguments: script == "-" ? [] : arguments)
+        }
+    }
+
+    /// Prints an error as lua.c does (`telnyx-lua: message` and the traceback); true on success.
+    private func report(_ result: Result<Void, Error>) -> Bool {
+        guard case .failure(let error) = result else { return true }
+        fflush(nil)
+        let text = "\(programName): \(error)\n"
+        Console.error(text)
+        return false
+    }
+}
+
+extension Result where Failure == Error {
+    init(_ body: () throws -> Success) {
+        do { self = .success(try body()) } catch { self = .failure(error) }
+    }
+}

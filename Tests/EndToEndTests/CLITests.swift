@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// `telnyx-lua` as a real process behaves like `lua` 5.4.
+@Suite struct CLITests {
+    private func lua(_ arguments: [String], stdin: String? = nil, env: [String: String] = [:],
+                     directory: URL? = nil) throws -> Binaries.Outcome {
+        try Binaries.run(Binaries.telnyxLua, arguments, stdin: stdin, environment: env, directory: directory)
+    }
+
+    private func script(_ text: String, name: String = "script.lua") throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("telnyx-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test func encodesTheIssueExample() throws {
+        let r = try lua(["-e", "print(telnyx.json.encode({a=1, b={1,2}, c=telnyx.null}))"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "{\"a\":1,\"b\":[1,2],\"c\":null}\n")
+    }
+
+    @Test func argTableIsBuiltAsLuaDoes() throws {
+        let s = try script("print(arg[0] == ..., select('#', ...), arg[1], arg[2], arg[-1], arg[-2], #arg)\nprint(...)")
+        let r = try lua(["-e", "x=1", s.path, "a", "b c"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first == "false\t2\ta\tb c\tx=1\t-e\t2")
+        #expect(lines.last == "a\tb c")
+    }
+
+    @Test func uncaughtErrorsGoToStderrWithATraceback() throws {
+        let s = try script("local function f()\n  error('kaput')\nend\nf()\n")
+        let r = try lua(["script.lua"], directory: s.deletingLastPathComponent())
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.hasPrefix("telnyx-lua: script.lua:2: kaput\nstack traceback:"))
+        #expect(r.stderr.contains("in local 'f'"))
+        let table = try lua(["-e", "error(setmetatable({}, {__tostring = function() return 'custom error' end}))"])
+        #expect(table.status == 1)
+        #expect(table.stderr.hasPrefix("telnyx-lua: custom error"))
+    }
+
+    @Test func syntaxErrorsAndMissingFiles() throws {
+        let r = try lua(["-e", "x = = 1"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("unexpected symbol near '='"))
+        let missing = try lua(["/nonexistent/script.lua"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot open /nonexistent/script.lua"))
+    }
+
+    @Test func osExitCodeIsRespectedAndOutputFlushed() throws {
+        let r = try lua(["-e", "io.write('partial') print(' line') io.write('unflushed') os.exit(7)"])
+        #expect(r.status == 7)
+        #expect(r.stdout == "partial line\nunflushed")
+        #expect(try lua(["-e", "os.exit(false)"]).status == 1)
+        #expect(try lua(["-e", "os.exit(true)"]).status == 0)
+    }
+
+    @Test func executeAndRequireRunInOrder() throws {
+        let r = try lua(["-e", "x = 1", "-l", "telnyx.e164", "-e", "print(x, type(_G['telnyx.e164']))",
+                         "-l", "num=telnyx.e164", "-e", "print(num.normalize('0044 20 7946 0000'))"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "1\ttable\n+442079460000\n")
+        let bad = try lua(["-l", "no.such.module"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("module 'no.such.module' not found"))
+    }
+
+    @Test func shebangLineIsSkipped() throws {
+        let s = try script("#!/usr/bin/env telnyx-lua\nprint('shebang ok', ...)\n")
+        let r = try lua([s.path, "x"])
+        #expect(r.stdout == "shebang ok\tx\n")
+        #expect(r.status == 0)
+    }
+
+    @Test func stdinIsAScript() throws {
+        let dash = try lua(["-", "ignored"], stdin: "print('from stdin', 6 * 7)")
+        #expect(dash.stdout == "from stdin\t42\n")
+        // No script and stdin not a terminal: stdin is the script, as lua does.
+        let implicit = try lua([], stdin: "print(#arg)\nerror('late')")
+        #expect(implicit.stdout == "0\n")
+        #expect(implicit.status == 1)
+        #expect(implicit.stderr.hasPrefix("telnyx-lua: stdin:2: late"))
+    }
+
+    @Test func luaInitRunsFirstUnlessIgnored() throws {
+        let r = try lua(["-e", "print(greeting)"], env: ["LUA_INIT": "greeting = 'hi'"])
+        #expect(r.stdout == "hi\n")
+        let file = try script("greeting = 'from file'")
+        #expect(try lua(["-e", "print(greeting)"], env: ["LUA_INIT": "@" + file.path]).stdout == "from file\n")
+        #expect(try lua(["-e", "print(greeting)"], env: ["LUA_INIT_5_4": "greeting = 54", "LUA_INIT": "greeting = 0"]).stdout == "54\n")
+        #expect(try lua(["-E", "-e", "print(greeting)"], env: ["LUA_INIT": "greeting = 'hi'"]).stdout == "nil\n")
+    }
+
+    @Test func optionsAndHelp() throws {
+        let help = try lua(["--help"])
+        #expect(help.status == 0)
+        for flag in ["-e stat", "-i", "-l mod", "-l g=mod", "-v", "-E", "--sandbox", "--dry-run", "--safe",
+                     "--max-memory", "--timeout", "--profile"] {
+            #expect(help.stdout.contains(flag), "help lacks \(flag)")
+        }
+        let version = try lua(["-v"])
+        #expect(version.stdout.hasPrefix("telnyx-lua "))
+        #expect(version.stdout.contains("Lua 5.4"))
+        let unknown = try lua(["--frobnicate"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unrecognized option '--frobnicate'"))
+        let dashdash = try lua(["--", "-e"])
+        #expect(dashdash.status == 1)
+        #expect(dashdash.stderr.contains("cannot open -e"))
+    }
+}
