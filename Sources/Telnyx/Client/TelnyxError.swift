@@ -152,10 +152,11 @@ extension TelnyxError {
         var inTag = false
         var lastWasSpace = true
         for ch in text {
-            if ch == "<" { inTag = true; continue }
-            if ch == ">" { inTag = false; continue }
-            if inTag { continue }
-            if ch.isWhitespace {
+            if ch == "<" { inTag = true }
+            // A tag separates words as whitespace does (`502</title><h1>nginx`).
+            let separator = inTag || ch.isWhitespace
+            if inTag, ch == ">" { inTag = false }
+            if separator {
                 if !lastWasSpace { out.append(" ") }
                 lastWasSpace = true
             } else {
