@@ -237,3 +237,36 @@ func parseMultipart(_ body: [UInt8], boundary: String) -> [(headers: String, dat
     }
     return parts
 }
+
+@Suite("OAuth refresh")
+struct OAuthRefreshTests {
+    @Test func expiredTokenRejectedWithUnauthorizedIsRefreshedAndRetried() async throws {
+        // `expires_in: 5` is inside the 10 s safety margin, so the token counts as expired at once.
+        let server = try await TestServer.start { request, index in
+            if request.path == "/v2/oauth/token" {
+                return .json(200, #"{"access_token":"TOKEN_\#(index)_abcdef","expires_in":5}"#)
+            }
+            return index == 1 ? .json(401, #"{"errors":[{"detail":"token expired"}]}"#) : .json(200, "{}")
+        }
+        let client = TelnyxClient(options: ClientOptions(
+            clientID: "client-1", clientSecret: "SECRET_client_xyz", baseURL: server.baseURL, retryDelayScale: testDelayScale))
+        let response = try await client.send(listNumbers)
+        await client.shutdown()
+        await server.stop()
+        #expect(response.status == 200)
+        #expect(server.requests.map(\.path) == ["/v2/oauth/token", "/v2/phone_numbers", "/v2/oauth/token", "/v2/phone_numbers"])
+        #expect(server.requests.last?.header("Authorization") == "Bearer TOKEN_2_abcdef")
+    }
+
+    @Test func failedTokenRequestIsAnAuthenticationErrorWithoutTheSecret() async throws {
+        let server = try await TestServer.start { _, _ in .json(401, #"{"errors":[{"detail":"invalid_client"}]}"#) }
+        let client = TelnyxClient(options: ClientOptions(
+            clientID: "client-1", clientSecret: "SECRET_client_xyz", baseURL: server.baseURL, retryDelayScale: testDelayScale))
+        let error = await sendError(client, listNumbers)
+        await client.shutdown()
+        await server.stop()
+        #expect(error?.kind == .authentication)
+        #expect(error?.message.hasPrefix("OAuth token request failed: 401 Unauthorized: invalid_client") == true)
+        #expect(server.requests.map(\.path) == ["/v2/oauth/token"])
+    }
+}

@@ -4,6 +4,8 @@
 public struct TelnyxError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, mirroring the exception classes of the official SDKs.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
+        // Response statuses (400, 401, 403, 404, 409, 422, 429, >= 500, any other >= 400), then
+        // failures without a response: unreachable server, no answer in time, rejected before sending.
         case badRequest, authentication, permissionDenied, notFound, conflict
         case unprocessableEntity, rateLimit, internalServer, apiStatus
         case connection, timeout, validation
@@ -48,8 +50,11 @@ public struct TelnyxError: Error, CustomStringConvertible, Sendable {
 
     /// One entry of the Telnyx `errors` array: `{code, title, detail, source: {pointer}}`.
     public struct APIErrorDetail: Sendable, Hashable {
+        /// The Telnyx error code, e.g. `"10005"`; look it up at telnyx.com/docs.
         public var code: String?
+        /// A short summary, e.g. `Resource not found`.
         public var title: String?
+        /// The explanation, often naming the field or value at fault.
         public var detail: String?
         /// `source.pointer`, a JSON pointer to the offending request field.
         public var pointer: String?
