@@ -25,6 +25,8 @@ final class HTTPTransport: Sendable {
         // visible in logs) decides whether to try again, instead of a hidden loop until the
         // connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Redirects keep AsyncHTTPClient's default (follow up to 5): it drops `Authorization` when
+        // a redirect leaves the origin, so the key never reaches another host.
         // Downloads must come back byte-exact, so no transparent decompression.
         configuration.decompression = .disabled
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
