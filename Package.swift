@@ -63,7 +63,17 @@ let package = Package(
             name: "telnyx-sandbox",
             dependencies: ["TelnyxSandbox"]),
 
-        .testTarget(name: "TelnyxTests", dependencies: ["Telnyx", "TelnyxSandbox"]),
+        .testTarget(
+            name: "TelnyxTests",
+            dependencies: [
+                "Telnyx", "TelnyxSandbox",
+                // The loopback HTTP server the client tests talk to.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "TelnyxLuaTests", dependencies: ["TelnyxLua", "TelnyxSandbox"]),
         .testTarget(name: "TelnyxSandboxTests", dependencies: ["TelnyxSandbox", "Telnyx"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TelnyxSandbox"]),

@@ -1,0 +1,92 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP exchange over AsyncHTTPClient, with every failure turned into a `TelnyxError`.
+///
+/// Why AsyncHTTPClient: it is built on SwiftNIO, so requests share a pool of keep-alive
+/// connections (HTTP/1.1, and HTTP/2 when the server offers it over TLS); TLS goes through
+/// swift-nio-ssl with certificate and hostname verification on by default, which this client never
+/// turns off; many requests run truly concurrently on the event loops without a thread each; and
+/// its async `execute` cancels the request when the awaiting task is cancelled, which the Lua
+/// scheduler relies on for Ctrl-C and `task:cancel()`.
+final class HTTPTransport: Sendable {
+    /// Responses larger than this are refused rather than buffered (recordings can be large).
+    static let maxResponseBytes = 1 << 30
+
+    private let client: HTTPClient
+
+    init(connectTimeout: Double, maxConnectionsPerHost: Int) {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .milliseconds(Int64(connectTimeout * 1000)))
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(maxConnectionsPerHost, 1))
+        // Fail a refused connection at once: the client's own retry policy (counted, with backoff,
+        // visible in logs) decides whether to try again, instead of a hidden loop until the
+        // connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        // Redirects keep AsyncHTTPClient's default (follow up to 5): it drops `Authorization` when
+        // a redirect leaves the origin, so the key never reaches another host.
+        // Downloads must come back byte-exact, so no transparent decompression.
+        configuration.decompression = .disabled
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// Sends one request and reads the whole response, within `timeout` seconds in all.
+    func perform(
+        method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double
+    ) async throws(TelnyxError) -> APIResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers = HTTPHeaders(headers)
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let deadline = NIODeadline.now() + .milliseconds(Int64(max(timeout, 0.001) * 1000))
+        do {
+            let response = try await client.execute(request, deadline: deadline)
+            var buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
+            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            return APIResponse(
+                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
+        } catch {
+            throw Self.classify(error, timeout: timeout)
+        }
+    }
+
+    /// Maps transport failures onto the SDK's error classes: timeouts, cancellation, and every
+    /// other failure to reach or hear from the server as a connection error.
+    static func classify(_ error: any Error, timeout: Double) -> TelnyxError {
+        if error is CancellationError || Task.isCancelled {
+            return TelnyxError(kind: .cancelled, message: "request cancelled")
+        }
+        if let httpError = error as? HTTPClientError {
+            let timeouts: [HTTPClientError] = [
+                .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
+                .getConnectionFromPoolTimeout,
+            ]
+            if timeouts.contains(httpError) {
+                return TelnyxError(kind: .timeout, message: "Request timed out (after \(format(timeout)) s: \(httpError)).")
+            }
+            if httpError == .cancelled {
+                return TelnyxError(kind: .cancelled, message: "request cancelled")
+            }
+        }
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
+            return TelnyxError(kind: .timeout, message: "Request timed out while connecting (\(channelError)).")
+        }
+        return TelnyxError(kind: .connection, message: "Connection error: \(error)")
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+
+    /// Closes pooled connections; pending requests fail.
+    func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// Blocking shutdown for non-async callers (the CLI's exit path). Never call it on an event loop.
+    func syncShutdown() {
+        try? client.syncShutdown()
+    }
+}
