@@ -61,8 +61,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             if let number = reply.logNumber { core.log.finish(number, status: 0) }
             // Linger 0 makes close send a TCP RST: the client sees a reset, not a clean EOF.
             let channel = context.channel
-            channel.setOption(ChannelOptions.socketOption(.so_linger), value: linger(l_onoff: 1, l_linger: 0))
-                .whenComplete { _ in channel.close(promise: nil) }
+            if let provider = channel as? SocketOptionProvider {
+                provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+            } else {
+                channel.close(promise: nil)
+            }
             return
         }
         var headers = HTTPHeaders()

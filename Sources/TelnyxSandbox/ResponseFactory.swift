@@ -140,7 +140,8 @@ struct ResponseFactory: Sendable {
         // Optional members stop a few levels down: the schemas are recursive in places.
         let optional = depth < 5
         for (key, value) in (s["properties"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key })
-        where optional || required.contains(key) {
+        where (optional || required.contains(key)) && !(depth == 0 && key == "errors" && !required.contains(key)) {
+            // An optional top-level `errors` would make a success look like a failure.
             out[key] = generate(value, rng: &rng, name: key, depth: depth + 1)
         }
         return .object(out)
@@ -180,6 +181,8 @@ struct ResponseFactory: Sendable {
                 text = example
             } else if isPhoneNumber(name) || format == "e164" || format == "phone" {
                 text = "+1" + String(2_000_000_000 + Int64(rng.below(7_999_999_999)))
+            } else if name.hasSuffix("_at") {
+                text = isoDateTime(1_704_067_200 + Int64(rng.below(31_536_000)))
             } else if isIdentifier(name) {
                 text = uuidString(rng.next(), rng.next())
             } else {
