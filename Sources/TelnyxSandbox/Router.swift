@@ -57,14 +57,14 @@ struct Router: Sendable {
         guard let root = roots[method] else { return nil }
         let segments = path.split(separator: "/")
         var params: [String: String] = [:]
-        if let index = Self.walk(root, segments[...], &params) {
+        // Under /v2 first: `/v2/mobile_phone_numbers/messaging` is the route
+        // `/mobile_phone_numbers/messaging`, not the number "messaging" of `/v2/mobile_phone_numbers/{id}`.
+        if segments.first == "v2", let index = Self.walk(root, segments.dropFirst(), &params) {
             return Match(index: index, params: params)
         }
-        if segments.first == "v2" {
-            params = [:]
-            if let index = Self.walk(root, segments.dropFirst(), &params) {
-                return Match(index: index, params: params)
-            }
+        params = [:]
+        if let index = Self.walk(root, segments[...], &params) {
+            return Match(index: index, params: params)
         }
         return nil
     }
