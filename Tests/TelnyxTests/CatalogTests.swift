@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+
+@testable import Telnyx
+
+/// The repository root, found from this file's path.
+private let repoRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// The Telnyx reference data beside the repository, when present.
+private let referenceDir = repoRoot.deletingLastPathComponent()
+    .appendingPathComponent("shared/telnyx")
+
+@Suite struct CatalogTests {
+    @Test func countsEveryMethod() {
+        let catalog = Catalog.shared
+        #expect(catalog.count == 1250)
+        #expect(catalog.names.count == 1250)
+        #expect(catalog.header["format"]?.intValue == 1)
+        #expect(catalog.header["methods"]?.intValue == 1250)
+    }
+
+    @Test func namesFollowEndpointsTSV() throws {
+        let path = referenceDir.appendingPathComponent("endpoints.tsv").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("CatalogTests: \(path) not found; endpoints.tsv comparison skipped")
+            return
+        }
+        let rows = try String(contentsOfFile: path, encoding: .utf8)
+            .split(separator: "\n").dropFirst()
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        let expected = rows.map { "\($0[0]).\($0[1])" }
+        #expect(Catalog.shared.names == expected)
+    }
+
+    @Test func everyMethodDecodes() {
+        let catalog = Catalog()
+        var unchecked = 0
+        for position in 0..<catalog.count {
+            guard let spec = catalog.method(at: position) else {
+                Issue.record("method \(catalog.names[position]) does not decode")
+                continue
+            }
+            #expect(spec.fullName == catalog.names[position])
+            #expect(Set(spec.pathParams.keys) == Set(spec.pathParamNames))
+            if !spec.checked { unchecked += 1 }
+        }
+        #expect(unchecked == 96)
+        #expect(catalog.decodedCount == 1250)
+    }
+
+    @Test func phoneNumbersListNestsQueryParameters() throws {
+        let spec = try #require(Catalog.shared.method(named: "phone_numbers.list"))
+        #expect(spec.http == "GET")
+        #expect(spec.route == "/phone_numbers")
+        #expect(spec.positional == nil)
+        #expect(spec.keywordPath.isEmpty)
+        #expect(spec.result == .page(.defaultFlatPagination))
+        #expect(spec.operationId == "ListPhoneNumbers")
+        #expect(spec.checked)
+        #expect(spec.body == nil)
+        let query = try #require(spec.query)
+        let filter = try #require(query.properties["filter"])
+        #expect(filter.types == [.object])
+        #expect(filter.style == .deepObject)
+        #expect(filter.explode == true)
+        #expect(filter.properties["tag"]?.types == [.string])
+        let numberType = try #require(filter.properties["number_type"])
+        #expect(numberType.properties["eq"]?.enumValues?.contains("toll_free") == true)
+        let page = try #require(query.properties["page"])
+        #expect(page.propertyNames == ["number", "size"])
+        #expect(page.properties["size"]?.types == [.integer])
+        #expect(query.propertyNames.contains("handle_messaging_profile_error"))
+        #expect(query.properties["handle_messaging_profile_error"]?.style == .form)
+    }
+
+    @Test func texmlListsReturnOnePage() throws {
+        let expected: [String: String] = [
+            "texml.accounts.calls.retrieve_calls": "calls",
+            "texml.accounts.conferences.retrieve_conferences": "conferences",
+            "texml.accounts.conferences.participants.retrieve_participants": "participants",
+            "texml.accounts.conferences.retrieve_recordings": "recordings",
+            "texml.accounts.conferences.retrieve_recordings_json": "recordings",
+            "texml.accounts.calls.recordings_json.retrieve_recordings_json": "recordings",
+            "texml.accounts.retrieve_recordings_json": "recordings",
+            "texml.accounts.retrieve_transcriptions_json": "transcriptions",
+        ]
+        for (name, key) in expected {
+            let spec = try #require(Catalog.shared.method(named: name))
+            #expect(spec.result == .texml(itemsKey: key), "\(name)")
+        }
+        let calls = try #require(Catalog.shared.method(named: "texml.accounts.calls.retrieve_calls"))
+        #expect(calls.route == "/texml/Accounts/{account_sid}/Calls")
+        #expect(calls.positional == "account_sid")
+        #expect(calls.query?.properties["PageSize"]?.types == [.integer])
+        let texmlCount = Catalog.shared.names.filter {
+            if case .texml = Catalog.shared.method(named: $0)?.result { return true }
+            return false
+        }.count
+        #expect(texmlCount == expected.count)
+    }
+
+    @Test func pathParametersAndBodies() throws {
+        let participant = try #require(
+            Catalog.shared.method(named: "texml.accounts.conferences.participants.update"))
+        #expect(participant.positional == "call_sid_or_participant_label")
+        #expect(participant.keywordPath == ["account_sid", "conference_sid"])
+        #expect(participant.pathParamNames == ["account_sid", "conference_sid", "call_sid_or_participant_label"])
+        #expect(participant.contentType == "application/json")
+        #expect(participant.specContentType == "application/x-www-form-urlencoded")
+
+        let send = try #require(Catalog.shared.method(named: "messages.send"))
+        #expect(send.http == "POST")
+        #expect(send.body?.required.contains("to") == true)
+        #expect(send.body?.properties["media_urls"]?.items?.types == [.string])
+        #expect(send.contentType == "application/json")
+
+        let kv = try #require(Catalog.shared.method(named: "storage.kvs.keys.update"))
+        #expect(kv.positional == "key")
+        #expect(kv.keywordPath == ["id"])
+        #expect(kv.pathParams["id"]?.format == "uuid")
+        #expect(kv.bodyRequired)
+    }
+
+    @Test func uncheckedMethodsOnlyDescribeTheRoute() throws {
+        let spec = try #require(Catalog.shared.method(named: "ai.collections.retrieve"))
+        #expect(!spec.checked)
+        #expect(spec.operationId == nil)
+        #expect(spec.pathParams["slug"]?.types == [.string])
+        #expect(spec.query == nil && spec.body == nil)
+        #expect(spec.result == .json)
+        #expect(spec.status == 200)
+    }
+
+    @Test func resourceTree() {
+        let catalog = Catalog.shared
+        let accounts = catalog.children(of: "texml.accounts")
+        #expect(accounts.resources.contains("calls"))
+        #expect(accounts.resources.contains("conferences"))
+        #expect(accounts.methods.contains("retrieve_recordings_json"))
+        let top = catalog.children(of: "")
+        #expect(top.resources.contains("phone_numbers"))
+        #expect(top.resources.contains("legacy"))
+        #expect(catalog.resourcePaths.contains("legacy.reporting"))
+        #expect(catalog.isResource("texml"))
+        #expect(!catalog.isResource("nope"))
+        #expect(catalog.children(of: "nope").methods.isEmpty)
+    }
+
+    @Test func indexIsLazy() {
+        let catalog = Catalog()
+        #expect(catalog.count == 1250)
+        #expect(catalog.decodedCount == 0)
+        _ = catalog.method(named: "phone_numbers.list")
+        _ = catalog.method(named: "phone_numbers.list")
+        #expect(catalog.decodedCount == 1)
+        #expect(catalog.method(named: "no.such_method") == nil)
+        print("CatalogTests: index built in \(catalog.indexBuildTime)")
+    }
+
+    @Test func responseSchemasDocument() throws {
+        let document = Catalog.responseSchemas()
+        let responses = try #require(document["responses"]?.objectValue)
+        let components = try #require(document["components"]?.objectValue)
+        #expect(responses.count == 1154)
+        let list = try #require(responses["phone_numbers.list"])
+        #expect(list["status"]?.intValue == 200)
+        #expect(list["content_type"]?.stringValue == "application/json")
+        #expect(list["schema"] != nil)
+        #expect(!components.isEmpty)
+    }
+
+    @Test func generatedFileIsUpToDate() throws {
+        let script = repoRoot.appendingPathComponent("scripts/generate-catalog").path
+        let python = ["/usr/bin/python3", "/usr/local/bin/python3"]
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let python, FileManager.default.fileExists(atPath: referenceDir.path),
+            run(python, ["-c", "import yaml"]) == 0
+        else {
+            print("CatalogTests: python3, PyYAML or ../shared/telnyx missing; --check skipped")
+            return
+        }
+        #expect(run(python, [script, "--check", referenceDir.path]) == 0)
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        do {
+            try process.run()
+        } catch {
+            return -1
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
