@@ -34,6 +34,13 @@ struct Binding: Sendable {
         return ("/" + segments.joined(separator: "/"), trailing)
     }
 
+    /// The key of the collection whose records `{parameter}` names in `route`
+    /// (`/texml/Accounts/{account_sid}/Calls/{call_sid}`, `call_sid` -> `/texml/Accounts/{account_sid}/Calls`).
+    static func collectionKey(route: String, parameter: String) -> String? {
+        guard let range = route.range(of: "{" + parameter + "}") else { return nil }
+        return split(String(route[..<range.upperBound])).key
+    }
+
     /// The binding of a seed-area endpoint.
     static func stateful(_ endpoint: Endpoint) -> Binding {
         let (key, trailing) = split(endpoint.route)

@@ -18,7 +18,7 @@ enum Pagination {
 
     /// The window `query` selects under `scheme` ("texml" for the TeXML lists).
     static func window(scheme: String, query: QueryString) -> Window {
-        let rawSize = query.first("page[size]", "page_size", "per_page", "PageSize", "pageSize", "limit", "page[limit]", "size")
+        let rawSize = query.first("page[size]", "page_size", "per_page", "PageSize", "pageSize", "recordsPerPage", "limit", "page[limit]", "size")
         let size = min(max(Int(rawSize ?? "") ?? defaultPageSize, 1), maxPageSize)
         func number(_ names: String..., base: Int) -> Int {
             for name in names { if let v = query[name], let n = Int(v) { return max(n, base) } }

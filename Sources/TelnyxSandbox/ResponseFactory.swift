@@ -69,16 +69,22 @@ struct ResponseFactory: Sendable {
         let s = flatten(schema)
         if let constant = s["const"] { return constant }
         if let variants = (s["oneOf"] ?? s["anyOf"])?.arrayValue, !variants.isEmpty {
-            // The first non-null variant: variants overlap often, and the first is the documented one.
-            let chosen = variants.first { resolve($0)["type"]?.stringValue != "null" } ?? variants[0]
-            var merged = flatten(chosen)
-            if case .object(var m) = merged, let props = s["properties"]?.objectValue {
-                var own = m["properties"]?.objectValue ?? [:]
-                for (k, v) in props where own[k] == nil { own[k] = v }
-                m["properties"] = .object(own)
-                merged = .object(m)
+            // Variants in order (the first is the documented one), each generated alone with the
+            // parent's own properties it does not define itself; the first result valid against
+            // the whole schema wins. Variants overlap or conflict with the parent often enough
+            // that merging blindly produced bodies matching no variant.
+            var fallback: JSONValue?
+            for variant in variants where resolve(variant)["type"]?.stringValue != "null" {
+                var attempt = rng
+                let candidate = generate(merged(variant, into: s), rng: &attempt, name: name, depth: depth)
+                if fallback == nil { fallback = candidate }
+                if conforms(candidate, s) {
+                    rng = attempt
+                    return candidate
+                }
             }
-            return generate(merged, rng: &rng, name: name, depth: depth)
+            if let fallback { return fallback }
+            return .null
         }
         if let values = s["enum"]?.arrayValue {
             let usable = values.filter { !$0.isNull }
@@ -114,22 +120,73 @@ struct ResponseFactory: Sendable {
         return "string"
     }
 
-    /// Whether `value` may stand where `schema` is: its type, and its enum when there is one.
-    /// Used before laying a caller's field over a generated record.
+    /// Whether `value` may stand where `schema` is. Used before laying a caller's field over a
+    /// generated record, so a caller's odd value never makes a response invalid.
     func fits(_ value: JSONValue, _ schema: JSONValue) -> Bool {
-        let s = flatten(schema)
-        if value.isNull { return s["nullable"] == .bool(true) }
-        if let values = s["enum"]?.arrayValue, !values.contains(value) { return false }
-        if s["oneOf"] != nil || s["anyOf"] != nil || (s["type"] == nil && s["properties"] == nil && s["items"] == nil) {
-            return true
+        conforms(value, schema)
+    }
+
+    /// `variant` (flattened) with the properties of `parent` that the variant does not define:
+    /// the parent's shared members stay, the variant's own shape wins where both speak.
+    func merged(_ variant: JSONValue, into parent: JSONValue) -> JSONValue {
+        guard case .object(var members) = flatten(variant) else { return flatten(variant) }
+        if let props = parent["properties"]?.objectValue, !props.isEmpty {
+            var own = members["properties"]?.objectValue ?? [:]
+            for (key, value) in props where own[key] == nil { own[key] = value }
+            members["properties"] = .object(own)
         }
-        switch (typeName(s), value) {
-        case ("string", .string), ("boolean", .bool), ("integer", .int), ("number", .int), ("number", .double):
+        return .object(members)
+    }
+
+    /// One concrete object shape for `schema`: the schema flattened, or for a `oneOf`/`anyOf`
+    /// its first non-null variant with the parent's properties. Records are rendered from it,
+    /// so the fields laid over them have a schema to be checked against.
+    func concrete(_ schema: JSONValue) -> JSONValue {
+        let flat = flatten(schema)
+        guard let variants = (flat["oneOf"] ?? flat["anyOf"])?.arrayValue,
+            let first = variants.first(where: { resolve($0)["type"]?.stringValue != "null" })
+        else { return flat }
+        return concrete(merged(first, into: flat))
+    }
+
+    /// Whether `value` is valid against `schema`: `allOf`, `oneOf`/`anyOf` (at least one
+    /// variant), `nullable`, `const`, `enum`, `type`, `required`, `properties`, `items` and the
+    /// uuid and date-time formats.
+    func conforms(_ value: JSONValue, _ schema: JSONValue, depth: Int = 0) -> Bool {
+        guard depth < 48 else { return true }
+        let s = resolve(schema)
+        for part in s["allOf"]?.arrayValue ?? [] where !conforms(value, part, depth: depth + 1) { return false }
+        if let variants = (s["oneOf"] ?? s["anyOf"])?.arrayValue, !variants.isEmpty,
+            !variants.contains(where: { conforms(value, $0, depth: depth + 1) })
+        {
+            return false
+        }
+        if value.isNull { return s["nullable"] == .bool(true) || s["type"] == nil }
+        if let constant = s["const"], constant != value { return false }
+        if let values = s["enum"]?.arrayValue, !values.contains(value) { return false }
+        let types = s["type"]?.stringValue.map { [$0] } ?? s["type"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if !types.isEmpty && !types.contains(where: { Self.isOfType(value, $0) }) { return false }
+        switch value {
+        case .object(let members):
+            for key in s["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where members[key] == nil { return false }
+            for (key, member) in members {
+                if let inner = s["properties"]?[key], !conforms(member, inner, depth: depth + 1) { return false }
+            }
+        case .array(let items):
+            if let inner = s["items"], !items.allSatisfy({ conforms($0, inner, depth: depth + 1) }) { return false }
+        case .string(let text):
+            if s["format"] == "uuid" && text.count != 36 { return false }
+            if s["format"] == "date-time" && !text.contains("T") { return false }
+        default: break
+        }
+        return true
+    }
+
+    private static func isOfType(_ value: JSONValue, _ type: String) -> Bool {
+        switch (type, value) {
+        case ("string", .string), ("boolean", .bool), ("integer", .int), ("number", .int), ("number", .double),
+            ("object", .object), ("array", .array), ("null", .null):
             return true
-        case ("object", .object): return true
-        case ("array", .array(let items)):
-            guard let itemSchema = s["items"] else { return true }
-            return items.allSatisfy { fits($0, itemSchema) }
         default: return false
         }
     }

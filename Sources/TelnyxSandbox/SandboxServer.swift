@@ -12,6 +12,7 @@ public final class SandboxServer: Sendable {
         var group: MultiThreadedEventLoopGroup?
         var channel: Channel?
         var port = 0
+        var core: SandboxCore?
     }
 
     private let configuration: SandboxConfiguration
@@ -44,7 +45,7 @@ public final class SandboxServer: Sendable {
             throw error
         }
         let port = channel.localAddress?.port ?? configuration.port
-        running.withLockedValue { $0 = Running(group: group, channel: channel, port: port) }
+        running.withLockedValue { $0 = Running(group: group, channel: channel, port: port, core: core) }
         return port
     }
 
@@ -53,6 +54,20 @@ public final class SandboxServer: Sendable {
         let port = running.withLockedValue { $0.port }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         return "http://\(host):\(port)"
+    }
+
+    /// The methods (`resource.method`) of the seed areas, whose answers agree with each other;
+    /// every other method answers from its schema alone.
+    public static var statefulMethods: Set<String> { seedMethods }
+
+    /// The id of seeded record `index` of the collection that `{parameter}` of `route` names
+    /// (a catalog route template), or nil when the sandbox keeps no such collection or is not
+    /// running. Tests use it to reach stateful routes with ids that exist.
+    public func seededID(route: String, parameter: String, index: Int = 0) -> String? {
+        guard let core = running.withLockedValue({ $0.core }),
+            let key = Binding.collectionKey(route: route, parameter: parameter)
+        else { return nil }
+        return core.store.seededID(key, index: index)
     }
 
     /// Closes the listener and stops the event loops (open connections are dropped).

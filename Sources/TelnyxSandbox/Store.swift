@@ -40,6 +40,15 @@ final class Store: Sendable {
             let candidates = [binding.idParam, "id", "sid"].compactMap { $0 }
             idFields[binding.collection] = candidates.first { props[$0] != nil } ?? binding.idParam ?? "id"
         }
+        // Collections with neither retrieve nor list (a call's SIPREC sessions, its streams) still
+        // need the field their creates and updates name the record by, or a created id is lost.
+        for (endpoint, binding) in bound where idFields[binding.collection] == nil && binding.action != nil {
+            guard let schema = Self.recordSchema(endpoint, factory) else { continue }
+            let props = factory.flatten(schema)["properties"]?.objectValue ?? [:]
+            if let field = [binding.idParam, "sid", "id"].compactMap({ $0 }).first(where: { props[$0] != nil }) {
+                idFields[binding.collection] = field
+            }
+        }
         self.idFields = idFields
         self.recordSchemas = schemas
         self.collections = NIOLockedValueBox([:])
@@ -48,14 +57,15 @@ final class Store: Sendable {
     /// The schema of one record in an endpoint's response: `data`, a list's items, or the body.
     static func recordSchema(_ endpoint: Endpoint, _ factory: ResponseFactory) -> JSONValue? {
         guard let response = factory.responses[endpoint.fullName] else { return nil }
-        var schema = factory.flatten(response)
+        // A `oneOf` list or record renders as its first variant: one shape for every item.
+        var schema = factory.concrete(response)
         for key in ["data", "log_messages", "records", "queues"] + (endpoint.itemsKey.map { [$0] } ?? []) {
             if let inner = factory.member(schema, key) {
-                schema = factory.flatten(inner)
+                schema = factory.concrete(inner)
                 break
             }
         }
-        if factory.typeName(schema) == "array", let items = schema["items"] { schema = factory.flatten(items) }
+        if factory.typeName(schema) == "array", let items = schema["items"] { schema = factory.concrete(items) }
         return factory.typeName(schema) == "object" ? schema : nil
     }
 
@@ -129,7 +139,7 @@ final class Store: Sendable {
     private func render(_ key: String, _ slot: Collection.Slot, schema: JSONValue) -> JSONValue {
         let (fields, base) = withCollection(key) { ($0.fields(slot), $0.baseSeed(slot)) }
         var rng = SplitMix(base)
-        let flat = factory.flatten(schema)
+        let flat = factory.concrete(schema)
         guard case .object(var out) = factory.generate(flat, rng: &rng) else { return .object(fields) }
         let props = flat["properties"]?.objectValue ?? [:]
         let open = flat["additionalProperties"] != nil && flat["additionalProperties"] != .bool(false)
@@ -206,6 +216,13 @@ final class Store: Sendable {
         return Pagination.page(
             scheme: scheme, itemsKey: endpoint.itemsKey, template: template, items: items, window: window, total: total,
             path: path, query: query, nullableNext: nextSchema?["nullable"] == .bool(true))
+    }
+
+    /// The id of seeded record `index` of collection `key`, or nil when the store keeps no
+    /// such collection (or it has fewer seeds).
+    func seededID(_ key: String, index: Int) -> String? {
+        guard knows(key) else { return nil }
+        return withCollection(key) { index < $0.seedCount ? $0.seededID(index) : nil }
     }
 
     /// Forgets every change: the collections are rebuilt from their seeds on next use.
