@@ -171,7 +171,11 @@ final class Store: Sendable {
         case .texml: scheme = "texml"
         default: scheme = "DefaultFlatPagination"
         }
-        let window = Pagination.window(scheme: scheme, query: query)
+        var window = Pagination.window(scheme: scheme, query: query)
+        if case .json = endpoint.result {
+            // Not paginated (`media.list`): the whole collection, or a creation could fall off the end.
+            window = Pagination.Window(offset: 0, size: max(withCollection(key) { $0.count }, 1), number: 1)
+        }
         let filter = query.nested["filter"]?.objectValue ?? [:]
         var slots: [Collection.Slot] = []
         let total: Int
