@@ -62,7 +62,7 @@ final class APILibrary {
     /// start(name, options, ...) -> id
     private func start(_ lua: Lua) throws -> Int32 {
         let spec = try spec(lua, at: 1)
-        let requestOptions = try RequestOptionsReader(lua: lua).read(at: 2)
+        let requestOptions = try RequestOptionsReader(lua: lua, safe: state.safe).read(at: 2)
         let request: APIRequest
         do {
             let builder = CallBuilder(lua: lua, spec: spec, validate: state.validate)

@@ -6,6 +6,8 @@ import Telnyx
 final class APIState {
     var options: ClientOptions
     var validate = true
+    /// `--safe`: the API's target and credentials can't be changed from Lua.
+    var safe = false
     let engine = RequestEngine()
     /// Registry reference of the `before_request` hook (dry-run), or nil.
     var beforeRequestRef: Int32?

@@ -25,6 +25,9 @@ struct Configuration {
             }
             let value = lua.absolute(-1)
             let reader = OptionReader(lua: lua, context: "telnyx.configure")
+            if state.safe && ["api_key", "base_url", "before_request"].contains(key) {
+                throw LuaError.raise("--safe: telnyx.configure: '\(key)' cannot be changed in safe mode")
+            }
             switch key {
             case "api_key":
                 let v = try reader.string(value, key)
@@ -70,6 +73,7 @@ struct Configuration {
 /// headers, api_key, base_url.
 struct RequestOptionsReader {
     let lua: Lua
+    let safe: Bool
 
     func read(at index: Int32) throws -> RequestOptions? {
         guard lua.type(at: index) == LUA_TTABLE else { return nil }
@@ -80,6 +84,9 @@ struct RequestOptionsReader {
             defer { lua.pop() }
             let key = lua.toString(-2) ?? "?"
             let value = lua.absolute(-1)
+            if safe && (key == "api_key" || key == "base_url") {
+                throw LuaError.raise("--safe: telnyx.with_options: '\(key)' cannot be changed in safe mode")
+            }
             switch key {
             case "timeout": options.timeout = try reader.seconds(value, key)
             case "max_retries": options.maxRetries = try reader.count(value, key)

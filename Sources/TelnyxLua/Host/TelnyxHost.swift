@@ -33,6 +33,17 @@ public final class TelnyxHost {
         return (1...max(1, reports.count)).compactMap { reports[.integer(Int64($0))]?.stringValue }
     }
 
+    /// Restricts what Lua code may do (`--safe`); see SafeMode. Cannot be undone.
+    public func enterSafeMode() throws { try SafeMode.apply(to: self) }
+
+    /// Changes the client options every later call uses.
+    public func configureClient(_ change: (inout ClientOptions) -> Void) {
+        api.reconfigure(change)
+    }
+
+    /// The client options in force (their description redacts the key).
+    public var clientOptions: ClientOptions { api.options }
+
     /// Points the API at `baseURL` with `apiKey` (the sandbox, or an explicit configuration).
     public func configure(baseURL: String? = nil, apiKey: String? = nil) {
         api.reconfigure { options in

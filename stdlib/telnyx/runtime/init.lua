@@ -61,10 +61,7 @@ function M.install(telnyx)
   telnyx.describe = describe
   telnyx.help = help
   telnyx.file = file
-  telnyx.configure = function(options)
-    if type(options) ~= "table" then error("telnyx.configure: expected a table of options", 2) end
-    api.configure(options)
-  end
+  telnyx.configure = api.configure
   telnyx.with_options = function(options)
     if type(options) ~= "table" then error("telnyx.with_options: expected a table of options", 2) end
     return resources.resource({}, "", options)
