@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// The bundled stdlib's own Lua tests (stdlib/tests/*_test.lua), each run with the built
+/// `telnyx-lua`; every file prints "N passed, 0 failed" and exits 0 when all its cases pass.
+@Suite struct StdlibTests {
+    static let testsFolder = Binaries.repoRoot.appendingPathComponent("stdlib/tests")
+
+    static let luaTests: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: testsFolder.path)) ?? []
+        return names.filter { $0.hasSuffix("_test.lua") }.sorted()
+    }()
+
+    @Test func everyModuleHasATestFile() throws {
+        let modules = try FileManager.default
+            .contentsOfDirectory(atPath: Binaries.repoRoot.appendingPathComponent("stdlib/telnyx").path)
+            .filter { $0.hasSuffix(".lua") }
+            .map { String($0.dropLast(".lua".count)) }
+        for module in modules {
+            #expect(Self.luaTests.contains("\(module)_test.lua"), "stdlib/tests/\(module)_test.lua is missing")
+        }
+    }
+
+    @Test(arguments: luaTests)
+    func luaTestFilePasses(_ name: String) throws {
+        let path = Self.testsFolder.appendingPathComponent(name).path
+        let r = try Binaries.run(Binaries.telnyxLua, [path], environment: ["COLUMNS": "100"], timeout: 120)
+        #expect(r.status == 0, "\(name) exited \(r.status)\nstdout: \(r.stdout)\nstderr: \(r.stderr)")
+        let summary = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(summary.hasSuffix(" passed, 0 failed"), "\(name): \(summary)\n\(r.stderr)")
+        #expect(!summary.hasPrefix("0 passed"), "\(name) ran no test")
+    }
+
+    @Test func aFailingLuaTestExitsWithOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stdlib-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let testlib = Self.testsFolder.appendingPathComponent("testlib.lua")
+        try FileManager.default.copyItem(at: testlib, to: folder.appendingPathComponent("testlib.lua"))
+        let script = folder.appendingPathComponent("broken_test.lua")
+        try """
+        package.path = arg[0]:match("^(.*)/[^/]*$") .. "/?.lua;" .. package.path
+        local t = require "testlib"
+        t.test("passes", function() t.eq(1, 1) end)
+        t.test("fails", function() t.eq(1, 2) end)
+        t.finish()
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let r = try Binaries.run(Binaries.telnyxLua, [script.path])
+        #expect(r.status == 1)
+        #expect(r.stdout == "1 passed, 1 failed\n")
+        #expect(r.stderr.contains("FAIL fails: "))
+        #expect(r.stderr.contains("expected 2, got 1"))
+    }
+}
