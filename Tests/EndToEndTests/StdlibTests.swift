@@ -52,3 +52,48 @@ import Testing
         #expect(r.stderr.contains("expected 2, got 1"))
     }
 }
+
+/// Every recipe in stdlib/recipes runs to completion on the in-process sandbox.
+@Suite struct RecipeTests {
+    /// The arguments each recipe needs on the sandbox (recipes not listed take none).
+    static let arguments: [String: [String]] = [
+        "texml_app_call.lua": ["AC0000000000000000000000000000000", "+13120001234", "+13121230000"],
+        "numbers_tag_bulk.lua": ["recipe-test"],
+        "numbers_emergency_batch.lua": ["1315261609962112019"],
+        "numbers_export_csv.lua": ["-"],
+    ]
+
+    static let recipes: [String] = {
+        let folder = Binaries.repoRoot.appendingPathComponent("stdlib/recipes").path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".lua") }.sorted()
+    }()
+
+    /// True once `telnyx-lua --sandbox` exists and has the API table (both are landing on main).
+    static let sandboxAvailable: Bool = {
+        let probe = try? Binaries.run(Binaries.telnyxLua,
+                                      ["--sandbox", "-e", "assert(telnyx.phone_numbers.list)"])
+        return probe?.status == 0
+    }()
+
+    @Test(.enabled(if: sandboxAvailable, "telnyx-lua --sandbox with the API is not built yet"),
+          arguments: recipes)
+    func recipeRunsOnTheSandbox(_ name: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recipe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = Binaries.repoRoot.appendingPathComponent("stdlib/recipes/\(name)").path
+        let r = try Binaries.run(Binaries.telnyxLua, ["--sandbox", path] + (Self.arguments[name] ?? []),
+                                 directory: folder, timeout: 120)
+        #expect(r.status == 0, "\(name) exited \(r.status)\nstdout: \(r.stdout)\nstderr: \(r.stderr)")
+    }
+
+    @Test func everyRecipeSaysHowToRunIt() throws {
+        for name in Self.recipes {
+            let text = try String(contentsOf: Binaries.repoRoot.appendingPathComponent("stdlib/recipes/\(name)"),
+                                  encoding: .utf8)
+            #expect(text.hasPrefix("-- \(name)"), "\(name) lacks its header comment")
+            #expect(text.contains("telnyx-lua --sandbox stdlib/recipes/\(name)"), "\(name) lacks its run line")
+        }
+    }
+}
