@@ -151,6 +151,72 @@ print(report.done, report.failed, report.skipped)
   os.remove(log)
 end)
 
+t.test("uses telnyx.map when the host has it, with the concurrency asked", function()
+  local real_map = telnyx.map
+  local seen_opts, seen_count
+  telnyx.map = function(list, fn, opts)
+    seen_opts, seen_count = opts, #list
+    local out = {}
+    for i = #list, 1, -1 do out[i] = fn(list[i]) end   -- reversed order, as a scheduler might
+    return out
+  end
+  local ok, report = pcall(bulk.run, range(6), function(i) return -i end, with{concurrency = 3})
+  telnyx.map = real_map
+  t.ok(ok, tostring(report))
+  t.eq(seen_opts.concurrency, 3)
+  t.eq(seen_count, 6)
+  t.eq(report.done, 6)
+  for i = 1, 6 do t.eq(report.results[i], -i) end
+end)
+
+t.test("an item the scheduler never runs is reported failed, not dropped", function()
+  local real_map = telnyx.map
+  telnyx.map = function(list, fn) fn(list[1]) return {} end   -- a broken scheduler
+  local ok, report = pcall(bulk.run, range(3), function(i) return i end, with{concurrency = 2})
+  telnyx.map = real_map
+  t.ok(ok, tostring(report))
+  t.eq(report.done, 1)
+  t.eq(report.failed, 2)
+  t.contains(report.errors[1].error, "not run")
+end)
+
+t.test("falls back to telnyx.spawn workers when there is no telnyx.map", function()
+  local real_map, real_spawn = telnyx.map, telnyx.spawn
+  local spawned = 0
+  telnyx.map = nil
+  telnyx.spawn = function(fn, ...)
+    spawned = spawned + 1
+    local co = coroutine.create(fn)
+    local args = table.pack(...)
+    return {await = function() assert(coroutine.resume(co, table.unpack(args, 1, args.n))) end}
+  end
+  local ok, report = pcall(bulk.run, range(7), function(i) return i * 10 end, with{concurrency = 3})
+  telnyx.map, telnyx.spawn = real_map, real_spawn
+  t.ok(ok, tostring(report))
+  t.eq(spawned, 3)
+  t.eq(report.done, 7)
+  t.eq(report.results[7], 70)
+end)
+
+t.test("draws a progress bar on stderr when asked", function()
+  local exe
+  for i = -1, -10, -1 do
+    if arg[i] == nil then break end
+    exe = arg[i]
+  end
+  local err = t.tmpname()
+  local cmd = string.format("%q -e %q 2>%q", exe,
+    'local r = require("telnyx.bulk").run({1, 2, 3}, function() end, {progress = true}) print(r.done)', err)
+  local out = io.popen(cmd)
+  local printed = out:read("a")
+  out:close()
+  t.eq(printed, "3\n")
+  local bar = t.read(err)
+  t.contains(bar, "[##############################] 3/3 done, 0 failed")
+  t.contains(bar, "\r[")
+  t.eq(bar:sub(-1), "\n")
+end)
+
 t.test("bad arguments are refused clearly", function()
   t.raises("items must be an array", bulk.run, 5, function() end)
   t.raises("fn must be a function", bulk.run, {}, "f")
