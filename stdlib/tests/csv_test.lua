@@ -50,6 +50,25 @@ t.test("writes with quoting and round-trips", function()
   t.same(csv.parse(text), rows)
 end)
 
+t.test("random rows survive write then parse", function()
+  math.randomseed(4180)
+  local alphabet = {"a", "b", ",", '"', "\r", "\n", "\r\n", " ", "é", ";"}
+  for _ = 1, 200 do
+    local rows = {}
+    for r = 1, math.random(1, 4) do
+      local row = {}
+      for c = 1, 3 do
+        local parts = {}
+        for k = 1, math.random(0, 6) do parts[k] = alphabet[math.random(#alphabet)] end
+        row[c] = table.concat(parts)
+      end
+      rows[r] = row
+    end
+    t.same(csv.parse(csv.write(rows)), rows)
+    t.same(csv.parse(csv.write(rows, {eol = "\n", separator = ";"}), {separator = ";"}), rows)
+  end
+end)
+
 t.test("writes records by dotted columns, null and nil as empty", function()
   local recs = {
     {id = "1", phone_number = "+13125550100", voice = {call_forwarding = {forwarding_type = "always"}}},
