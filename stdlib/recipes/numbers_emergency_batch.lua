@@ -53,7 +53,12 @@ for _ = 1, 10 do
   if finished[job.status] then break end
   sleep(wait)
   wait = math.min(wait * 2, 30)
-  job = telnyx.phone_numbers.jobs.retrieve(job.id).data
+  local ok, answer = pcall(telnyx.phone_numbers.jobs.retrieve, job.id)
+  if not ok then
+    io.stderr:write("cannot follow job ", tostring(job.id), ": ", tostring(answer), "\n")
+    os.exit(1)
+  end
+  job = answer.data
   print(("  %s"):format(tostring(job.status)))
 end
 

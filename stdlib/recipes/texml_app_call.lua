@@ -1,5 +1,5 @@
 -- texml_app_call.lua: create a TeXML application, start an outbound call with it, then list the
--- account's calls and recordings across all their pages (following next_page_uri).
+-- account's calls and recordings across all their pages (the paginators follow next_page_uri).
 -- Arguments: account_sid from to [voice_url]
 --   account_sid: your TeXML account sid; from/to: E.164 numbers (from must be yours)
 --   voice_url: where Telnyx fetches the TeXML (default https://example.com/texml)
@@ -44,32 +44,16 @@ local call = telnyx.texml.accounts.calls.calls(account_sid, {
 })
 print(("call %s -> %s: %s"):format(tostring(call.from), tostring(call.to), tostring(call.status)))
 
--- TeXML lists are not auto-paginated: each answer has the items under `key` and a
--- next_page_uri whose query (Page, PageToken, ...) asks for the next page.
-local function each_texml_page(fetch, key, params, visit)
-  local query = params
-  for _ = 1, 1000 do
-    local page = fetch(account_sid, query)
-    for _, item in ipairs(page[key] or {}) do visit(item) end
-    local next_uri = page.next_page_uri
-    if type(next_uri) ~= "string" or next_uri == "" then return end
-    query = {}
-    for k, v in pairs(params) do query[k] = v end
-    for k, v in next_uri:gmatch("[?&]([^=&]+)=([^&]*)") do
-      query[k] = v:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end)
-    end
-  end
-end
-
+-- TeXML lists come back as paginators that follow next_page_uri, so a for loop walks every page.
 local calls = 0
-each_texml_page(telnyx.texml.accounts.calls.retrieve_calls, "calls", {PageSize = 20}, function(c)
+for c in telnyx.texml.accounts.calls.retrieve_calls(account_sid, {PageSize = 20}) do
   calls = calls + 1
   print(("  call %s %s -> %s %s"):format(tostring(c.sid or c.call_sid), tostring(c.from), tostring(c.to),
     tostring(c.status)))
-end)
+end
 local recordings = 0
-each_texml_page(telnyx.texml.accounts.retrieve_recordings_json, "recordings", {PageSize = 20}, function(r)
+for r in telnyx.texml.accounts.retrieve_recordings_json(account_sid, {PageSize = 20}) do
   recordings = recordings + 1
   print(("  recording %s (%s s) %s"):format(tostring(r.sid), tostring(r.duration), tostring(r.media_url)))
-end)
+end
 print(("%d call(s), %d recording(s)"):format(calls, recordings))

@@ -30,7 +30,7 @@ end
 
 local function telnyx_fn(name)
   local t = rawget(_G, "telnyx")
-  local f = type(t) == "table" and t[name] or nil
+  local f = type(t) == "table" and rawget(t, name) or nil
   return type(f) == "function" and f or nil
 end
 

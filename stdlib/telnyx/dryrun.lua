@@ -75,7 +75,7 @@ function M.enable(opts)
     error("dryrun.enable: output must be an open file", 2)
   end
   local t = rawget(_G, "telnyx")
-  if type(t) ~= "table" or type(t.configure) ~= "function" then
+  if type(t) ~= "table" or type(rawget(t, "configure")) ~= "function" then
     error("dryrun.enable: this telnyx-lua has no telnyx.configure to hook requests", 2)
   end
   state.active = true

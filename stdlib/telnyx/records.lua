@@ -9,7 +9,7 @@ function M.is_null(v)
     return true
   end
   local t = rawget(_G, "telnyx")
-  return t ~= nil and v == t.null
+  return type(t) == "table" and v == rawget(t, "null")
 end
 
 --- Returns `record[path]` following dots: get(r, "voice.call_forwarding.forwarding_type").

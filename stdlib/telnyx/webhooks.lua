@@ -13,7 +13,7 @@ M.DEFAULT_TOLERANCE = 300
 
 local function crypto()
   local t = rawget(_G, "telnyx")
-  if not (t and t._crypto) then
+  if not (type(t) == "table" and rawget(t, "_crypto")) then
     error("telnyx.webhooks needs the telnyx-lua host (telnyx._crypto is missing)", 3)
   end
   return t._crypto
