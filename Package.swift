@@ -46,7 +46,10 @@ let package = Package(
         // The embeddable Lua host.
         .target(
             name: "TelnyxLua",
-            dependencies: ["Telnyx", "LuaShims", "CLua", "CTelnyxStdlib"]),
+            dependencies: [
+                "Telnyx", "LuaShims", "CLua", "CTelnyxStdlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The Telnyx API simulator.
         .target(
             name: "TelnyxSandbox",
