@@ -21,6 +21,11 @@ local function record_of(kind, r)
     return item
   end
   if type(r) ~= "table" then return nil, "expected a table, got " .. tostring(r) end
+  if type(r.pages) == "function" then
+    -- A TeXML list: the seed lists the fields of the page itself.
+    local page = r:pages()()
+    r = page and page.body or {}
+  end
   local data = r.data
   if type(data) == "table" then
     if data[1] ~= nil then return data[1] end

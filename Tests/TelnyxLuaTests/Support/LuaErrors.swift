@@ -18,3 +18,16 @@ extension SandboxHarness {
         try await run(code).first?.stringValue ?? "(not a string)"
     }
 }
+
+/// Runs `body` with a fresh sandbox, stopping it however `body` ends.
+func withSandbox<T>(_ body: (SandboxHarness) async throws -> T) async throws -> T {
+    let h = try await SandboxHarness.start()
+    do {
+        let result = try await body(h)
+        await h.stop()
+        return result
+    } catch {
+        await h.stop()
+        throw error
+    }
+}
