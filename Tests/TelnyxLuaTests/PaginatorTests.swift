@@ -166,6 +166,39 @@ import Testing
         #expect(r[4].integerValue == 100)
     }
 
+    @Test func loopsOverTheSameStreamNest() async throws {
+        let h = try await SandboxHarness.start()
+        defer { Task { await h.stop() } }
+        // 20 numbers carry tag-1: pages of 10 make two pages per walk.
+        let (r, queries) = try await Self.counted(h, """
+            local p = telnyx.phone_numbers.list{filter = {tag = "tag-1"}, page = {size = 10}}
+            local pairs_seen, outer = 0, 0
+            for a in p do
+              outer = outer + 1
+              if outer > 20 then error("the outer loop ran away") end
+              for b in p do
+                if b.id == a.id then break end
+                pairs_seen = pairs_seen + 1
+              end
+            end
+            -- Plain values: the same ids nest too, each loop keeping its own place.
+            local ids = p:map(function(n) return n.id end)
+            local same, total = 0, 0
+            for a in ids do
+              for b in ids do
+                total = total + 1
+                if a == b then same = same + 1 end
+              end
+            end
+            return outer, pairs_seen, same, total
+            """)
+        #expect(r[0].integerValue == 20)
+        #expect(r[1].integerValue == 190, "each number is paired with the ones before it")
+        #expect(r[2].integerValue == 20 && r[3].integerValue == 400)
+        // Every walk asks for both pages (one that stops early has prefetched the second).
+        #expect(queries.count == 2 * (1 + 20) * 2, "\(queries.count)")
+    }
+
     @Test func badArgumentsGiveClearErrors() async throws {
         let h = try await SandboxHarness.start()
         defer { Task { await h.stop() } }
