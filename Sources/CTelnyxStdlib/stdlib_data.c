@@ -772,6 +772,7 @@ static const char module_4[] =
     "    block_until(function() return finished[arg] end)\n"
     "    finished[arg] = nil\n"
     "  elseif kind == \"sleep\" then\n"
+    "    run_ready()  -- even sleep(0) lets the tasks that are ready run\n"
     "    while now() < arg do\n"
     "      run_ready()\n"
     "      local next_at = fire_timers()\n"

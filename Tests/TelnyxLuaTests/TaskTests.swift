@@ -86,6 +86,30 @@ import Testing
         #expect(log["requests"]?[0]?["status"]?.intValue == 0, "the sandbox had already answered: \(log)")
     }
 
+    @Test func cancelReachesARequestInsideAUserCoroutine() async throws {
+        let h = try await SandboxHarness.start()
+        defer { Task { await h.stop() } }
+        let ids = try await h.run("return telnyx.phone_numbers.list{page = {size = 1}}:first().id")
+        let id = try #require(ids.first?.stringValue)
+        try await h.resetLog()
+        try await h.configureFaults(["latency_ms": 2000])
+        let r = try await h.run("""
+            local t = telnyx.spawn(function()
+              local gen = coroutine.wrap(function() coroutine.yield(telnyx.phone_numbers.retrieve("\(id)")) end)
+              return gen()
+            end)
+            telnyx.sleep(0.01)
+            local before = t.status
+            t:cancel()
+            local ok, e = pcall(t.await, t)
+            return before, t.status, e.type
+            """)
+        #expect(r.map(\.stringValue) == ["waiting", "cancelled", "CancelledError"])
+        let log = try await h.requests()
+        #expect(log["counters"]?["total"]?.intValue == 1)
+        #expect(log["requests"]?[0]?["status"]?.intValue == 0, "the sandbox had already answered: \(log)")
+    }
+
     @Test func failuresNobodyAwaitedAreReportedAtTheEnd() async throws {
         let h = try await SandboxHarness.start()
         defer { Task { await h.stop() } }
@@ -123,6 +147,15 @@ import Testing
             return table.concat(order, " ")
             """)
         #expect(r.first?.stringValue == "a1 b1 c1 b2 b3 a2")
+        // Outside any task, even sleep(0) lets the ready tasks run.
+        let started = try await h.run("""
+            local ran = 0
+            for _ = 1, 3 do telnyx.spawn(function() ran = ran + 1 end) end
+            local before = ran
+            telnyx.sleep(0)
+            return before, ran
+            """)
+        #expect(started.map(\.integerValue) == [0, 3])
     }
 
     @Test func badArgumentsGiveClearErrors() async throws {
