@@ -66,10 +66,11 @@ import Testing
         let id = try #require(ids.first?.stringValue)
         try await h.resetLog()
         try await h.configureFaults(["latency_ms": 2000])
-        let r = try await h.run("""
+        let r = try await h.runWaitingForSandbox("""
             local t = telnyx.spawn(telnyx.phone_numbers.retrieve, "\(id)")
-            telnyx.sleep(0.01) -- the task starts its request and waits for it
-            local before = t.status
+            telnyx.sleep(0) -- the task starts its request and waits for it
+            local held = wait_for_sandbox()
+            local before = held and t.status
             local cancelled = t:cancel()
             local ok, e = pcall(t.await, t)
             return before, cancelled, t.status, ok, e.type, t:cancel()
@@ -93,13 +94,13 @@ import Testing
         let id = try #require(ids.first?.stringValue)
         try await h.resetLog()
         try await h.configureFaults(["latency_ms": 2000])
-        let r = try await h.run("""
+        let r = try await h.runWaitingForSandbox("""
             local t = telnyx.spawn(function()
               local gen = coroutine.wrap(function() coroutine.yield(telnyx.phone_numbers.retrieve("\(id)")) end)
               return gen()
             end)
-            telnyx.sleep(0.01)
-            local before = t.status
+            telnyx.sleep(0)
+            local before = wait_for_sandbox() and t.status
             t:cancel()
             local ok, e = pcall(t.await, t)
             return before, t.status, e.type

@@ -1,5 +1,6 @@
 import Foundation
 import Telnyx
+import TelnyxLua
 
 /// Reading the sandbox's request log from tests: which requests reached a route, with what
 /// query, and the in-flight counters.
@@ -39,4 +40,31 @@ func queryValue(_ query: String, _ key: String) -> String? {
         if parts.first.map(String.init) == key { return parts.count > 1 ? String(parts[1]) : "" }
     }
     return nil
+}
+
+extension SandboxHarness {
+    /// Runs `code` with a global `wait_for_sandbox()` that blocks the Lua thread until the
+    /// sandbox has `count` requests in flight (at most 30 s): a script can act on a request
+    /// the sandbox is known to hold, whatever the machine's load.
+    func runWaitingForSandbox(_ code: String, inFlight count: Int = 1) async throws -> [LuaValue] {
+        let reached = DispatchSemaphore(value: 0)
+        let watcher = Task {
+            while try await inFlight() < count { try await Task.sleep(for: .milliseconds(5)) }
+            reached.signal()
+        }
+        defer { watcher.cancel() }
+        let base = baseURL
+        return try await onThread {
+            let host = try TelnyxHost(useEnvironment: false)
+            host.configure(baseURL: base, apiKey: "KEY_TEST")
+            host.vm.register("wait_for_sandbox") { lua in
+                lua.push(LuaValue.boolean(reached.wait(timeout: .now() + 30) == .success))
+                return 1
+            }
+            let results = try host.run(code, name: "=test")
+            let reports = try host.finishTasks()
+            if !reports.isEmpty { throw LuaError.raise(reports.joined(separator: "\n")) }
+            return results
+        }
+    }
 }
