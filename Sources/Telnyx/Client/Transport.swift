@@ -43,12 +43,35 @@ final class HTTPTransport: Sendable {
         let deadline = NIODeadline.now() + .milliseconds(Int64(max(timeout, 0.001) * 1000))
         do {
             let response = try await client.execute(request, deadline: deadline)
-            var buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
+            var buffer = try await Self.collect(response.body, upTo: Self.maxResponseBytes, deadline: deadline)
             let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
             return APIResponse(
                 status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
         } catch {
             throw Self.classify(error, timeout: timeout)
+        }
+    }
+
+    /// Reads the whole body, failing with `deadlineExceeded` when it has not all arrived by
+    /// `deadline`. AsyncHTTPClient's deadline only covers the response head, so without this a
+    /// server that sends the head and then drips the body a byte at a time would hold the request
+    /// (and the Lua task waiting on it) for as long as it kept dripping. Losing the race cancels
+    /// the read, which closes the connection.
+    static func collect(
+        _ body: HTTPClientResponse.Body, upTo limit: Int, deadline: NIODeadline
+    ) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                let remaining = max((deadline - NIODeadline.now()).nanoseconds, 0)
+                try await Task.sleep(nanoseconds: UInt64(remaining))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else {
+                throw HTTPClientError.deadlineExceeded
+            }
+            return buffer
         }
     }
 

@@ -85,11 +85,21 @@ struct CallBuilder {
         defer { lua.top = bodyIndex - 1 }
         var bodyCount = 0
 
+        // The SDKs rename the positional path parameter when the body has a field of the same
+        // name (`phone_numbers.update(phone_number_id, id = ...)` for `/phone_numbers/{id}`): the
+        // positional then fills the route's placeholder, and a key with the placeholder's name
+        // belongs to the body.
+        let renamed = spec.positional.flatMap { name in
+            pathNames.contains(name) ? nil : spec.pathParamNames.first { !spec.keywordPath.contains($0) }
+        }
+
         lua.pushNil()
         while lua_next(lua.state, index) != 0 {
             let key = lua.toString(-2)!
             let value = lua.absolute(-1)
-            if pathNames.contains(key) {
+            if let renamed, key == spec.positional {
+                request.pathParams[renamed] = try pathValue(at: value, name: key)
+            } else if pathNames.contains(key) && key != renamed {
                 request.pathParams[key] = try pathValue(at: value, name: key)
             } else if let schema = queryProperties[key] {
                 if validate { try checker.check(value, against: schema, name: key) }
@@ -117,7 +127,7 @@ struct CallBuilder {
             lua.pop()
         }
         for name in spec.pathParamNames where request.pathParams[name] == nil {
-            throw checker.fail("missing required parameter '\(name)'")
+            throw checker.fail("missing required parameter '\(name == renamed ? spec.positional! : name)'")
         }
         if validate, let query = spec.query {
             let given = Set(request.query.map(\.name))
@@ -146,7 +156,13 @@ struct CallBuilder {
         let text: String
         switch lua.type(at: index) {
         case LUA_TSTRING: text = lua.toString(index)!
-        case LUA_TNUMBER: text = lua.isInteger(index) ? String(lua.toInteger(index)!) : lua.describe(index)
+        case LUA_TNUMBER where lua.isInteger(index): text = String(lua.toInteger(index)!)
+        case LUA_TNUMBER:
+            // NaN and the infinities would reach the URL as "-nan" or "inf".
+            guard let number = lua.toNumber(index), number.isFinite else {
+                throw checker.fail("parameter '\(name)' must be a string or a finite number, got \(lua.describe(index))")
+            }
+            text = lua.describe(index)
         default:
             throw checker.fail("parameter '\(name)' must be a string, got \(lua.typeName(at: index))")
         }
