@@ -143,6 +143,23 @@ struct MalformedResponseTests {
         }
     }
 
+    @Test func bodyOverTheSizeLimitIsRefusedClearlyAndNotRetried() async throws {
+        // The real limit is 1 GiB; a transport with a 4 KB limit shows the behaviour.
+        let big = TestServer.Reply.json(200, Self.bigJSON(items: 100))
+        let server = try await TestServer.start { _, _ in big }
+        let transport = HTTPTransport(connectTimeout: 5, maxConnectionsPerHost: 1, maxResponseBytes: 4096)
+        do {
+            _ = try await transport.perform(method: "GET", url: server.baseURL + "/x", headers: [], body: nil, timeout: 10)
+            Issue.record("an oversized body was accepted")
+        } catch {
+            #expect(error.kind == .responseValidation)
+            #expect(error.message == "Response body larger than the 4096-byte limit; not read.")
+        }
+        #expect(HTTPTransport.maxResponseBytes == 1 << 30)
+        await transport.shutdown()
+        await server.stop()
+    }
+
     /// `{"data":[{"id":0,"name":"item 0", "pad": "...."}, ...]}` with `items` entries of ~100 bytes.
     static func bigJSON(items: Int) -> String {
         let pad = String(repeating: "x", count: 72)
