@@ -149,4 +149,22 @@ struct BadInputTests {
             "/v2/phone_numbers/id-1", "/v2/phone_numbers/text",
         ])
     }
+
+    /// `phone_numbers.update(phone_number_id, {id = ...})`: the SDKs rename the `{id}` path
+    /// parameter because the body has an `id` too; the positional fills the path, `id` the body.
+    @Test func renamedPositionalFillsThePathAndTheSameNamedKeyGoesToTheBody() async throws {
+        let server = try await TestServer.start { _, _ in .json(200, #"{"data":{"id":"pn-1"}}"#) }
+        let result = try await runLua("""
+            local r = telnyx.phone_numbers.update("pn-1", {id = "body-id", tags = {"a"}})
+            local ok, e = pcall(telnyx.phone_numbers.update, {tags = {"a"}})
+            return r.data.id, e.message
+            """, against: server)
+        let seen = server.requests
+        await server.stop()
+        #expect(result == [.string("pn-1"), .string("phone_numbers.update: missing required parameter 'phone_number_id'")])
+        #expect(seen.count == 1)
+        #expect(seen.first?.method == "PATCH")
+        #expect(seen.first?.path == "/v2/phone_numbers/pn-1")
+        #expect(seen.first.map { String(decoding: $0.body, as: UTF8.self) } == #"{"id":"body-id","tags":["a"]}"#)
+    }
 }
