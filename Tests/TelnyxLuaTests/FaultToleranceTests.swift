@@ -74,21 +74,20 @@ struct FaultToleranceTests {
     }
 
     @Test func tenMegabyteResponseDecodesIntoLua() async throws {
-        var text = #"{"data":["#
-        let pad = String(repeating: "y", count: 80)
-        for i in 1...100_000 { text += (i > 1 ? "," : "") + #"{"id":\#(i),"pad":"\#(pad)"}"# }
-        text += "]}"
-        #expect(text.utf8.count > 10_000_000)
-        let body = text
+        // Few, long strings: cheap to build here, the 10 MB still all go through the decoder.
+        let pad = String(repeating: "y", count: 10_400)
+        let items = (1...1000).map { #"{"id":\#($0),"pad":"\#(pad)"}"# }
+        let body = #"{"data":["# + items.joined(separator: ",") + "]}"
+        #expect(body.utf8.count > 10_000_000)
         let server = try await TestServer.start { _, _ in .json(200, body) }
         let result = try await runLua("""
             local r = telnyx.balance.retrieve()
-            local sum = 0
-            for _, item in ipairs(r.data) do sum = sum + item.id end
-            return #r.data, sum, #r.data[100000].pad
+            local sum, bytes = 0, 0
+            for _, item in ipairs(r.data) do sum, bytes = sum + item.id, bytes + #item.pad end
+            return #r.data, sum, bytes
             """, against: server)
         await server.stop()
-        #expect(result == [.integer(100_000), .integer(5_000_050_000), .integer(80)])
+        #expect(result == [.integer(1000), .integer(500_500), .integer(10_400_000)])
     }
 
     @Test func dripFedBodyEndsInAPITimeoutError() async throws {
