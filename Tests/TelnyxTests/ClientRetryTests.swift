@@ -80,7 +80,9 @@ struct ClientRetryTests {
     }
 
     @Test func timeoutBecomesTimeoutKindAfterRetries() async throws {
-        try await withServer(maxRetries: 1, timeout: 0.2, { _, _ in TestServer.Reply(hang: true) }) { server, client, retries in
+        // 1 s, not less: each attempt must reach the server before its deadline even when the
+        // machine is busy running the other suites.
+        try await withServer(maxRetries: 1, timeout: 1, { _, _ in TestServer.Reply(hang: true) }) { server, client, retries in
             let error = await sendError(client, listNumbers)
             #expect(error?.kind == .timeout)
             #expect(error?.kind.className == "APITimeoutError")
