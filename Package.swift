@@ -78,7 +78,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "TelnyxLuaTests", dependencies: ["TelnyxLua", "TelnyxSandbox"], exclude: ["Lua"]),
+        .testTarget(
+            name: "TelnyxLuaTests",
+            dependencies: [
+                "TelnyxLua", "TelnyxSandbox",
+                // Support/TestServer.swift (a link to TelnyxTests' copy) for malformed responses.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            exclude: ["Lua"]),
         .testTarget(
             name: "TelnyxSandboxTests",
             dependencies: [
