@@ -78,7 +78,6 @@ struct BadInputTests {
         "telnyx.configure{timeout}": ["nil", "integer", "float"],
         "telnyx.configure{api_key}": ["nil", "string", "huge"],
         "telnyx.configure{headers}": ["nil"],
-        "telnyx.with_options": ["deep", "cyclic"],
         "telnyx.with_options{max_retries}": ["nil", "integer"],
         "telnyx.spawn": ["function"],
         "telnyx.map(list)": ["deep", "cyclic"],

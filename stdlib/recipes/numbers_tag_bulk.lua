@@ -23,7 +23,7 @@ local report = bulk.run(telnyx.phone_numbers.list(params), function(number)
     tags[#tags + 1] = existing
   end
   tags[#tags + 1] = tag
-  return telnyx.phone_numbers.update{id = number.id, tags = tags}.data
+  return telnyx.phone_numbers.update(number.id, {tags = tags}).data
 end, {concurrency = 10, retries = 3, checkpoint = checkpoint, key = function(n) return n.id end})
 
 print(("%d number(s): %d done (%d from an earlier run), %d failed"):format(

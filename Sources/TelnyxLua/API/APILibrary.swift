@@ -33,8 +33,8 @@ final class APILibrary {
             ("children", { [unowned self] in try self.children($0) }),
             ("describe", { [unowned self] in try self.describe($0) }),
             ("configure", { [unowned self] in try self.configure($0) }),
-            ("check_options", { lua in
-                _ = try RequestOptionsReader(lua: lua).read(at: 1)
+            ("check_options", { [unowned self] lua in
+                _ = try RequestOptionsReader(lua: lua, safe: self.state.safe).read(at: 1)
                 return 0
             }),
             ("error", { lua in

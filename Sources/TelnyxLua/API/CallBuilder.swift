@@ -179,7 +179,11 @@ struct CallBuilder {
         let text: String
         switch lua.type(at: index) {
         case LUA_TSTRING: text = lua.toString(index)!
-        case LUA_TNUMBER: text = lua.isInteger(index) ? String(lua.toInteger(index)!) : lua.describe(index)
+        case LUA_TNUMBER:
+            if let number = lua.toNumber(index), !lua.isInteger(index), !number.isFinite {
+                throw checker.fail("parameter '\(name)' must be a string, got \(number)")
+            }
+            text = lua.isInteger(index) ? String(lua.toInteger(index)!) : lua.describe(index)
         default:
             throw checker.fail("parameter '\(name)' must be a string, got \(lua.typeName(at: index))")
         }

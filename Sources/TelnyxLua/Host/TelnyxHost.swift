@@ -90,7 +90,10 @@ extension TelnyxHost {
     public func interruptOnSIGINT() { tl_install_sigint_handler() }
 
     /// Clears a pending interrupt (the REPL does, before reading the next line).
-    public func clearInterrupt() { tl_clear_interrupt() }
+    public func clearInterrupt() {
+        tl_clear_interrupt()
+        tl_arm_interrupt_hook(vm.lua.state)  // back to every 1000 instructions
+    }
 }
 
 /// Versions shown in banners.
