@@ -14,7 +14,10 @@ import Telnyx
 ///   `configure(options)`, `check_options(options)` (per-request options), `error(type, message)`.
 final class APILibrary {
     let state: APIState
-    let catalog = Catalog.shared
+    /// Read on first use, not at start-up: parsing the catalog is about a sixth of the
+    /// instructions of `telnyx-lua -e ''` (docs/benchmarks.md), and a script that makes no
+    /// API call never needs it.
+    var catalog: Catalog { Catalog.shared }
 
     init(state: APIState) { self.state = state }
 
