@@ -55,10 +55,8 @@ function cases.bulk(n, concurrency)
   local list = {}
   for i = 1, n do list[i] = ids[(i - 1) % #ids + 1] end
   local t0 = now()
-  -- The one-table form: update(id, {...}) is rejected (its positional name, phone_number_id,
-  -- is not the route's {id}).
   local results = telnyx.map(list, function(id)
-    return telnyx.phone_numbers.update{id = id, tags = {"bench"}}
+    return telnyx.phone_numbers.update(id, {tags = {"bench"}})
   end, {concurrency = concurrency})
   local seconds = now() - t0
   for _, r in ipairs(results) do
