@@ -19,6 +19,10 @@ struct Binding: Sendable {
     let idParam: String?
     /// Path parameters naming records of other collections, checked for 404: (param, key).
     let parents: [(param: String, collection: String)]
+    /// For a batch job (`POST /phone_numbers/jobs/update_emergency_settings`): the job's type,
+    /// the route's last segment. The job is created in the parent collection, so that
+    /// `jobs.retrieve` and `jobs.list` find it.
+    var jobType: String? = nil
 
     /// The collection key and trailing parameter of a route template.
     static func split(_ route: String) -> (key: String, trailing: String?) {
@@ -74,6 +78,12 @@ struct Binding: Sendable {
                 parents.append((param, split("/" + (prefix + [segment]).joined(separator: "/")).key))
             }
             prefix.append(segment)
+        }
+        if endpoint.http == "POST", trailing == nil, endpoint.resource.hasSuffix(".jobs"), name.hasSuffix("_batch"),
+            let slash = key.lastIndex(of: "/")
+        {
+            return Binding(collection: String(key[..<slash]), action: .create, idParam: nil, parents: parents,
+                           jobType: String(key[key.index(after: slash)...]))
         }
         return Binding(collection: key, action: action, idParam: trailing, parents: parents)
     }

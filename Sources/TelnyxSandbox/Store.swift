@@ -110,7 +110,8 @@ final class Store: Sendable {
         }
         guard let action = binding.action else { return nil }
         let key = binding.collection
-        let fields = body?.objectValue ?? [:]
+        var fields = body?.objectValue ?? [:]
+        if let jobType = binding.jobType { fields = Self.newJob(type: jobType, request: fields) }
         let id = binding.idParam.flatMap { params[$0] }
         switch action {
         case .list:
@@ -125,6 +126,9 @@ final class Store: Sendable {
             let found: Collection.Slot? = withCollection(key) { collection in
                 guard let slot = collection.slot(of: id) else { return nil }
                 if action == .update { collection.update(slot, with: fields) }
+                if action == .retrieve, let next = Self.nextJobStatus(collection.fields(slot)) {
+                    collection.update(slot, with: ["status": .string(next)])
+                }
                 return slot
             }
             guard let slot = found else { return .notFound("\(binding.idParam ?? "id") '\(id)' was not found") }
@@ -132,6 +136,25 @@ final class Store: Sendable {
             if action == .delete { withCollection(key) { $0.delete(slot) } }
             if case .none = endpoint.result { return .noContent }
             return answer
+        }
+    }
+
+    /// The stored fields of a new batch job: its type, "pending", and one successful operation
+    /// per phone number of the request.
+    static func newJob(type: String, request: [String: JSONValue]) -> [String: JSONValue] {
+        let numbers = (request["phone_numbers"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let operations: [JSONValue] = numbers.map { .object(["id": .string($0), "phone_number": .string($0)]) }
+        return ["type": .string(type), "status": .string("pending"), "successful_operations": .array(operations),
+                "failed_operations": .array([])]
+    }
+
+    /// A batch job moves on one step each time it is retrieved: pending, in_progress, completed.
+    static func nextJobStatus(_ fields: [String: JSONValue]) -> String? {
+        guard fields["successful_operations"] != nil else { return nil }
+        switch fields["status"]?.stringValue {
+        case "pending": return "in_progress"
+        case "in_progress": return "completed"
+        default: return nil
         }
     }
 
