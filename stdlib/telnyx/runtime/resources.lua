@@ -40,7 +40,8 @@ local function make_method(full, result, options)
   else
     local start = starter(full, options)
     fn = function(...)
-      return start(...)()
+      local result = start(...)()  -- not a tail call: the method stays in tracebacks
+      return result
     end
   end
   method_names[fn] = full
