@@ -51,6 +51,23 @@ import Testing
         expectNoKey(r)
     }
 
+    @Test func dryRunOutputNeverShowsTheKey() throws {
+        let sandbox = try SandboxProcess(["--api-key", Self.key])
+        defer { sandbox.stop() }
+        let env = ["TELNYX_API_KEY": Self.key, "TELNYX_BASE_URL": sandbox.baseURL, "TELNYX_LOG": "debug"]
+        let script = """
+            local n = telnyx.phone_numbers.list():first()
+            telnyx.phone_numbers.update(n.id, {tags = {"dry"}})
+            telnyx.external_connections.create{external_sip_connection = "zoom", outbound = {}}
+            print("done")
+            """
+        let r = try lua(["--dry-run", "-e", script], env: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((r.stdout + r.stderr).contains("PATCH"), "the update is printed")
+        #expect((r.stdout + r.stderr).contains("/external_connections"))
+        expectNoKey(r)
+    }
+
     @Test func aProfileKeyIsUsedAndNotShown() throws {
         let sandbox = try SandboxProcess(["--api-key", Self.key])
         defer { sandbox.stop() }

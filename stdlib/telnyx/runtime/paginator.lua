@@ -64,27 +64,26 @@ local function cursor(read, set_next)
   }
 end
 
+-- `records` pages with a top-level `page` and a page count under `count_key`.
+local function counted(count_key)
+  return {
+    items = function(body) return list_of(body.records) end,
+    next = function(body, params, items)
+      local page, pages = body.page, body[count_key]
+      if #items == 0 or type(page) ~= "number" or type(pages) ~= "number" or page >= pages then return nil end
+      return with(params, "page", page + 1)
+    end,
+  }
+end
+
 M.schemes = {
   DefaultFlatPagination = numbered("data", function(p, n) return with_nested(p, "page", "number", n) end),
   DefaultFlatPaginationForInexplicitNumberOrders = numbered("data", function(p, n) return with(p, "page_number", n) end),
   DefaultPaginationForLogMessages = numbered("log_messages", function(p, n) return with_nested(p, "page", "number", n) end),
   PerPagePagination = numbered("data", function(p, n) return with(p, "page", n) end),
-  PerPagePaginationV2 = {
-    items = function(body) return list_of(body.records) end,
-    next = function(body, params, items)
-      local page, pages = body.page, body.totalRecords
-      if #items == 0 or type(page) ~= "number" or type(pages) ~= "number" or page >= pages then return nil end
-      return with(params, "page", page + 1)
-    end,
-  },
-  DefaultPaginationForMessagingTollfree = {
-    items = function(body) return list_of(body.records) end,
-    next = function(body, params, items)
-      local page, pages = body.page, body.total_records
-      if #items == 0 or type(page) ~= "number" or type(pages) ~= "number" or page >= pages then return nil end
-      return with(params, "page", page + 1)
-    end,
-  },
+  -- The API names the page count `totalRecords` (or `total_records`).
+  PerPagePaginationV2 = counted("totalRecords"),
+  DefaultPaginationForMessagingTollfree = counted("total_records"),
   DefaultPaginationForQueues = {
     items = function(body) return list_of(body.queues) end,
     next = function(body, params, items)

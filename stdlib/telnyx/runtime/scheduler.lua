@@ -195,7 +195,13 @@ local function wait(kind, arg)
     return
   end
   if kind == "request" then
-    block_until(function() return finished[arg] end)
+    -- Ctrl-C (or --timeout) raises out of the wait: abort the request rather than leave it
+    -- running unseen.
+    local ok, err = pcall(block_until, function() return finished[arg] end)
+    if not ok then
+      api.cancel(arg)
+      error(err, 0)
+    end
     finished[arg] = nil
   elseif kind == "sleep" then
     run_ready()  -- even sleep(0) lets the tasks that are ready run
