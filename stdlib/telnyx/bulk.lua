@@ -45,8 +45,8 @@ local function default_key(item, index)
 end
 
 local function stderr_is_terminal()
-  local ok, result = pcall(os.execute, "test -t 2")
-  return ok and result == true
+  local terminal = rawget(telnyx, "terminal")
+  return terminal ~= nil and terminal.isatty(2)
 end
 
 local function load_checkpoint(path)

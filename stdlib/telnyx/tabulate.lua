@@ -68,9 +68,10 @@ local function pad(s, width, right_align)
   return right_align and (gap .. s) or (s .. gap)
 end
 
---- The table width to fit: opts.width, else the COLUMNS variable, else 100.
+--- The table width to fit: opts.width, else the terminal's width (or COLUMNS), else 100.
 function M.terminal_width(opts)
-  local w = opts and opts.width or tonumber(os.getenv("COLUMNS") or "")
+  local terminal = rawget(telnyx, "terminal")
+  local w = opts and opts.width or tonumber(os.getenv("COLUMNS") or "") or (terminal and terminal.columns())
   if type(w) ~= "number" or w < 10 then
     w = 100
   end

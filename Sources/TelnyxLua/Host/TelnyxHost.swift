@@ -70,6 +70,7 @@ public final class TelnyxHost {
         lua.push(TelnyxVersion.string)
         lua.setField(-2, "version")
         JSONLibrary.install(into: lua)
+        TerminalLibrary.install(into: lua)
         CryptoLibrary.install(into: lua)
         // require "telnyx" returns the same table as the global.
         lua.getGlobal("package")
