@@ -39,6 +39,12 @@ final class LineEditor {
         // libedit's own signal handlers would re-raise SIGINT to the process group; the prompt
         // installs its own handler instead (see readLine).
         rl_catch_signals = 0
+        // A parent that blocked SIGINT (some launchers and test runners do) would make Ctrl-C
+        // do nothing at all.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &interrupt, nil)
         LineEditor.current = self
     }
 

@@ -46,7 +46,7 @@ struct PrettyPrinter {
             let key = entry.label
             lua.pushKeyedValue(index, entry)
             let value = render(lua.absolute(-1), column: indent + 2 + key.count, indent: indent + 2,
-                               depth: depth + 1, path: &path, stringLimit: max(width - indent - key.count - 8, 24))
+                               depth: depth + 1, path: &path, stringLimit: max(width - indent - 3 - key.count, 24))
             lua.pop()
             lines.append(inner + key + value + ",")
         }
@@ -73,7 +73,11 @@ struct PrettyPrinter {
             return text
         }
         let pointer = lua_topointer(lua.state, index)!
-        if path.contains(pointer) || depth >= maxDepth { return nil }
+        if path.contains(pointer) {
+            visible += "<cycle>".count
+            return palette.paint("<cycle>", palette.dim)
+        }
+        if depth >= maxDepth { return nil }
         var path = path
         path.insert(pointer)
         let entries = TableEntries(lua, index, limit: maxEntries)
@@ -100,7 +104,7 @@ struct PrettyPrinter {
         var lineWidth = 0
         for entry in entries.keys {
             lua.pushKeyedValue(index, entry)
-            let item = scalar(-1, stringLimit: max(width - indent - 8, 24)) + ","
+            let item = scalar(-1, stringLimit: max(width - indent - 3, 24)) + ","
             lua.pop()
             let itemWidth = visibleWidth(item)
             if !line.isEmpty, indent + 2 + lineWidth + 1 + itemWidth > width {

@@ -114,31 +114,41 @@ extension Lua {
 
 /// Lua string literals for display: quoted, escaped, and cut past a limit.
 enum LuaStringLiteral {
-    /// `"text"` with `\n`, `\"`, `\\` and control bytes escaped; past `limit` bytes the text is
-    /// cut (on a UTF-8 boundary) and followed by `...` and the full length.
+    /// `"text"` with `\n`, `\"`, `\\` and control bytes escaped, at most `limit` columns:
+    /// longer text is cut (on a UTF-8 boundary) and followed by `...` and its full length.
     static func quote<C: Collection>(_ bytes: C, limit: Int) -> String where C.Element == UInt8 {
+        let marker = "... (\(bytes.count) bytes)"
         var out: [UInt8] = [0x22]
-        var count = 0
+        var columns = 2
         var cut = false
+        // Room for the text when it has to be cut (the marker then follows the closing quote).
+        let roomWhenCut = max(limit - 2 - marker.count, 8)
+        var lastFit = (bytes: 1, columns: 2)
         for byte in bytes {
-            if count >= limit, byte & 0xC0 != 0x80 { cut = true; break }
-            count += 1
+            var escaped: [UInt8]
             switch byte {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0x22: escaped = [0x5C, 0x22]
+            case 0x5C: escaped = [0x5C, 0x5C]
+            case 0x0A: escaped = [0x5C, UInt8(ascii: "n")]
+            case 0x0D: escaped = [0x5C, UInt8(ascii: "r")]
+            case 0x09: escaped = [0x5C, UInt8(ascii: "t")]
             case 0..<0x20, 0x7F:
                 // Three digits, so a digit after the escape cannot be read as part of it.
                 let digits = String(byte)
-                out += Array(("\\" + String(repeating: "0", count: 3 - digits.count) + digits).utf8)
-            default: out.append(byte)
+                escaped = Array(("\\" + String(repeating: "0", count: 3 - digits.count) + digits).utf8)
+            default: escaped = [byte]
             }
+            let isStart = byte & 0xC0 != 0x80
+            if isStart, columns - 2 <= roomWhenCut { lastFit = (out.count, columns) }
+            if isStart { columns += escaped.count }
+            out += escaped
+            if columns > limit { cut = true; break }
+        }
+        if cut {
+            out.removeSubrange(lastFit.bytes...)
+            return String(decoding: out + [0x22], as: UTF8.self) + marker
         }
         out.append(0x22)
-        var text = String(decoding: out, as: UTF8.self)
-        if cut { text += "... (\(bytes.count) bytes)" }
-        return text
+        return String(decoding: out, as: UTF8.self)
     }
 }
