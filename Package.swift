@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "Telnyx",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
@@ -75,7 +76,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "TelnyxLuaTests", dependencies: ["TelnyxLua", "TelnyxSandbox"]),
-        .testTarget(name: "TelnyxSandboxTests", dependencies: ["TelnyxSandbox", "Telnyx"]),
+        .testTarget(
+            name: "TelnyxSandboxTests",
+            dependencies: [
+                "TelnyxSandbox", "Telnyx",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["TelnyxSandbox"]),
     ],
     swiftLanguageModes: [.v6]

@@ -24,6 +24,7 @@ struct ScriptRunner {
         if let script = options.script {
             if !report(runScript(script)) { return 1 }
         }
+        if !finishTasks() { return 1 }
         if options.interactive {
             REPL(host: host, showVersion: !options.showVersion).run()
         } else if options.script == nil && !options.hasExecute && !options.showVersion {
@@ -34,6 +35,19 @@ struct ScriptRunner {
             }
         }
         return 0
+    }
+
+    /// Runs the tasks still alive to their end; reports failures nobody awaited. False if any.
+    private func finishTasks() -> Bool {
+        do {
+            let reports = try host.finishTasks()
+            for message in reports {
+                Console.error("\(programName): a task failed and was never awaited: \(message)\n")
+            }
+            return reports.isEmpty
+        } catch {
+            return report(.failure(error))
+        }
     }
 
     private func printVersion() {

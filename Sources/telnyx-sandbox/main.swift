@@ -1,1 +1,72 @@
+// The Telnyx API simulator: see docs/sandbox.md.
+import Foundation
 import TelnyxSandbox
+
+/// The command line: `telnyx-sandbox --port 4010 [--host H] [--seed N] ...`.
+func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
+    var configuration = SandboxConfiguration(port: 4010)
+    var rest = arguments.dropFirst()[...]
+    func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("telnyx-sandbox: \(message)\n".utf8))
+        exit(2)
+    }
+    func value(_ flag: String) -> String {
+        guard let next = rest.popFirst() else { fail("\(flag) needs a value") }
+        return next
+    }
+    func number<T: LosslessStringConvertible>(_ flag: String, _: T.Type) -> T {
+        let text = value(flag)
+        guard let parsed = T(text) else { fail("\(flag): '\(text)' is not a number") }
+        return parsed
+    }
+    while let flag = rest.popFirst() {
+        switch flag {
+        case "--port": configuration.port = number(flag, Int.self)
+        case "--host": configuration.host = value(flag)
+        case "--seed": configuration.seed = number(flag, UInt64.self)
+        case "--phone-numbers": configuration.phoneNumbers = number(flag, Int.self)
+        case "--api-key": configuration.apiKey = value(flag)
+        case "--latency-ms": configuration.faults.latencyMs = number(flag, Int.self)
+        case "--jitter-ms": configuration.faults.jitterMs = number(flag, Int.self)
+        case "--error-rate": configuration.faults.errorRate = number(flag, Double.self)
+        case "--reset-rate": configuration.faults.resetRate = number(flag, Double.self)
+        case "--truncate-rate": configuration.faults.truncateRate = number(flag, Double.self)
+        case "--rate-limit":
+            // "10/s" or "10": requests per second.
+            let text = value(flag)
+            let digits = text.hasSuffix("/s") ? String(text.dropLast(2)) : text
+            guard let limit = Int(digits) else { fail("--rate-limit: '\(text)' is not N/s") }
+            configuration.faults.rateLimit = limit
+        case "-h", "--help":
+            print("""
+                usage: telnyx-sandbox [--port 4010] [--host 127.0.0.1] [--seed N] [--phone-numbers N] [--api-key K]
+                                      [--latency-ms N] [--jitter-ms N] [--error-rate F] [--rate-limit N/s]
+                                      [--reset-rate F] [--truncate-rate F]
+                """)
+            exit(0)
+        default: fail("unknown option \(flag) (see --help)")
+        }
+    }
+    return configuration
+}
+
+let configuration = parseArguments(CommandLine.arguments)
+let server = SandboxServer(configuration: configuration)
+_ = try await server.start()
+let banner = "telnyx-sandbox listening on \(server.baseURL) (seed \(configuration.seed), \(configuration.phoneNumbers) phone numbers)\n"
+// A write straight to the descriptor: scripts wait for this line, so it must not sit in a buffer.
+FileHandle.standardOutput.write(Data(banner.utf8))
+
+// Run until SIGINT or SIGTERM, then close the listener cleanly.
+signal(SIGINT, SIG_IGN)
+signal(SIGTERM, SIG_IGN)
+let (stop, stopContinuation) = AsyncStream<Int32>.makeStream()
+let signalSources = [SIGINT, SIGTERM].map { signalNumber in
+    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+    source.setEventHandler { stopContinuation.yield(signalNumber) }
+    source.resume()
+    return source
+}
+for await _ in stop { break }
+try await server.shutdown()
+signalSources.forEach { $0.cancel() }

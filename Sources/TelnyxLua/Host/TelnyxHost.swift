@@ -8,13 +8,48 @@ import Telnyx
 public final class TelnyxHost {
     /// The Lua state, for registering more functions or running code.
     public let vm: LuaVM
+    let api: APIState
+    private let library: APILibrary
 
     /// Creates a host. `memoryLimit` caps Lua's allocations in bytes (0: none).
     /// `useEnvironment: false` (lua's `-E`) ignores TELNYX_LUA_PATH and the user's module folder.
     public init(memoryLimit: Int = 0, useEnvironment: Bool = true) throws {
         vm = try LuaVM(memoryLimit: memoryLimit)
+        api = APIState(useEnvironment: useEnvironment)
+        library = APILibrary(state: api)
         installTelnyxTable()
         StdlibLoader.install(vm.lua, useEnvironment: useEnvironment)
+        library.install(vm.lua)
+        try vm.run("require('telnyx.runtime').install(telnyx)", name: "=(telnyx runtime)")
+    }
+
+    deinit { api.shutdown() }
+
+    /// Runs every task to its end (as a script's end does) and returns the errors of failed
+    /// tasks that nobody awaited, as messages, so that none is dropped silently.
+    public func finishTasks() throws -> [String] {
+        let results = try vm.run("return require('telnyx.runtime.scheduler').drain()", name: "=(end of script)")
+        guard case .table(let reports)? = results.first else { return [] }
+        return (1...max(1, reports.count)).compactMap { reports[.integer(Int64($0))]?.stringValue }
+    }
+
+    /// Restricts what Lua code may do (`--safe`); see SafeMode. Cannot be undone.
+    public func enterSafeMode() throws { try SafeMode.apply(to: self) }
+
+    /// Changes the client options every later call uses.
+    public func configureClient(_ change: (inout ClientOptions) -> Void) {
+        api.reconfigure(change)
+    }
+
+    /// The client options in force (their description redacts the key).
+    public var clientOptions: ClientOptions { api.options }
+
+    /// Points the API at `baseURL` with `apiKey` (the sandbox, or an explicit configuration).
+    public func configure(baseURL: String? = nil, apiKey: String? = nil) {
+        api.reconfigure { options in
+            if let baseURL { options.baseURL = baseURL }
+            if let apiKey { options.apiKey = apiKey }
+        }
     }
 
     /// Runs a string of Lua; returns what it returned.

@@ -1,0 +1,191 @@
+import CLua
+import LuaShims
+import Telnyx
+
+/// Turns the arguments of a Lua API call into an `APIRequest`, the way the official SDKs take
+/// them: `method(positional, params)` where `positional` is the path parameter the SDKs take
+/// first, and `params` names everything else (keyword path parameters, query parameters, body
+/// fields); or everything in one table: `telnyx.phone_numbers.retrieve{id = "123"}`.
+struct CallBuilder {
+    let lua: Lua
+    let spec: MethodSpec
+    /// False turns checking off (`telnyx.configure{validate = false}`): names are still sorted
+    /// into path, query and body, but nothing is rejected.
+    let validate: Bool
+
+    private var checker: ParameterChecker { ParameterChecker(lua: lua, method: spec.fullName) }
+
+    /// Pushes one table holding every parameter, the positional one included, built from the
+    /// arguments at `first` and `first + 1`. The caller's own table is never modified.
+    func pushNormalizedParams(argumentsAt first: Int32) throws(ParameterChecker.Failure) {
+        let a1 = first, a2 = first + 1
+        let t1 = lua.type(at: a1), t2 = lua.type(at: a2)
+        var paramsIndex: Int32?
+        var positional: Int32?
+        if let name = spec.positional {
+            switch t1 {
+            case LUA_TSTRING, LUA_TNUMBER:
+                positional = a1
+                if t2 == LUA_TTABLE { paramsIndex = a2 }
+                else if t2 != LUA_TNIL && t2 != LUA_TNONE {
+                    throw checker.fail("the second argument must be a table of parameters, got \(lua.typeName(at: a2))")
+                }
+            case LUA_TTABLE where t2 == LUA_TNONE || t2 == LUA_TNIL:
+                paramsIndex = a1
+            case LUA_TNIL, LUA_TNONE:
+                throw checker.fail("missing required parameter '\(name)' (the first argument)")
+            default:
+                throw checker.fail("the first argument ('\(name)') must be a string, got \(lua.typeName(at: a1))")
+            }
+        } else {
+            switch t1 {
+            case LUA_TTABLE: paramsIndex = a1
+            case LUA_TNIL, LUA_TNONE: break
+            default:
+                throw checker.fail("takes a table of parameters, got \(lua.typeName(at: a1))")
+            }
+            if t2 != LUA_TNONE && t2 != LUA_TNIL {
+                throw checker.fail("takes one table of parameters, got a second argument (\(lua.typeName(at: a2)))")
+            }
+        }
+        lua.newTable()
+        let result = lua.top
+        if let paramsIndex {
+            lua.pushNil()
+            while lua_next(lua.state, paramsIndex) != 0 {
+                guard lua.type(at: -2) == LUA_TSTRING else {
+                    let keyType = lua.typeName(at: -2)
+                    lua.top = result - 1
+                    throw checker.fail("parameter names must be strings, got a \(keyType) key")
+                }
+                lua.pushValue(at: -2)
+                lua.pushValue(at: -2)
+                lua_rawset(lua.state, result)
+                lua.pop()
+            }
+        }
+        if let positional, let name = spec.positional {
+            lua.pushValue(at: positional)
+            lua.setField(result, name)
+        }
+    }
+
+    /// Builds the request from the normalized table at `index` (see pushNormalizedParams).
+    func build(fromParamsAt index: Int32) throws(ParameterChecker.Failure) -> APIRequest {
+        var request = APIRequest(method: spec.http, route: spec.route)
+        let pathNames = Set(spec.pathParamNames)
+        let queryProperties = spec.query?.properties ?? [:]
+        let bodySchema = spec.body
+        let bodyIsObject = bodySchema.map { $0.types.contains(.object) || $0.types.contains(.any) } ?? false
+        let bodyProperties = bodySchema?.properties ?? [:]
+        let sendsBody = spec.checked ? bodySchema != nil : !["GET", "DELETE", "HEAD"].contains(spec.http)
+
+        lua.newTable()
+        let bodyIndex = lua.top
+        defer { lua.top = bodyIndex - 1 }
+        var bodyCount = 0
+
+        lua.pushNil()
+        while lua_next(lua.state, index) != 0 {
+            let key = lua.toString(-2)!
+            let value = lua.absolute(-1)
+            if pathNames.contains(key) {
+                request.pathParams[key] = try pathValue(at: value, name: key)
+            } else if let schema = queryProperties[key] {
+                if validate { try checker.check(value, against: schema, name: key) }
+                request.query.append(try queryParameter(key, at: value, schema: schema))
+            } else if spec.checked && bodySchema != nil && (bodyProperties[key] != nil || !validate || bodySchema!.additional || bodyProperties.isEmpty) {
+                if validate, let schema = bodyProperties[key] { try checker.check(value, against: schema, name: key) }
+                lua.pushValue(at: -2)
+                lua.pushValue(at: value)
+                lua_rawset(lua.state, bodyIndex)
+                bodyCount += 1
+            } else if !spec.checked {
+                if sendsBody {
+                    lua.pushValue(at: -2)
+                    lua.pushValue(at: value)
+                    lua_rawset(lua.state, bodyIndex)
+                    bodyCount += 1
+                } else {
+                    request.query.append(try queryParameter(key, at: value, schema: nil))
+                }
+            } else if validate {
+                lua.pop(2)
+                let candidates = spec.pathParamNames + (spec.query?.propertyNames ?? []) + (bodySchema?.propertyNames ?? [])
+                throw checker.unknown(key, candidates: candidates)
+            }
+            lua.pop()
+        }
+        for name in spec.pathParamNames where request.pathParams[name] == nil {
+            throw checker.fail("missing required parameter '\(name)'")
+        }
+        if validate, let query = spec.query {
+            let given = Set(request.query.map(\.name))
+            for name in query.required.sorted() where !given.contains(name) {
+                throw checker.fail("missing required parameter '\(name)'")
+            }
+        }
+        if sendsBody {
+            if validate, let bodySchema, bodyIsObject {
+                for name in bodySchema.required.sorted() {
+                    if lua.getField(bodyIndex, name) == LUA_TNIL {
+                        lua.pop()
+                        throw checker.fail("missing required parameter '\(name)'")
+                    }
+                    lua.pop()
+                }
+            }
+            if bodyCount > 0 || spec.bodyRequired || spec.http != "GET" {
+                request.body = try body(at: bodyIndex, schema: bodySchema)
+            }
+        }
+        return request
+    }
+
+    private func pathValue(at index: Int32, name: String) throws(ParameterChecker.Failure) -> String {
+        let text: String
+        switch lua.type(at: index) {
+        case LUA_TSTRING: text = lua.toString(index)!
+        case LUA_TNUMBER: text = lua.isInteger(index) ? String(lua.toInteger(index)!) : lua.describe(index)
+        default:
+            throw checker.fail("parameter '\(name)' must be a string, got \(lua.typeName(at: index))")
+        }
+        if text.isEmpty { throw checker.fail("expected a non-empty value for '\(name)'") }
+        return text
+    }
+
+    private func queryParameter(_ name: String, at index: Int32, schema: Schema?) throws(ParameterChecker.Failure) -> QueryParameter {
+        let value: JSONValue
+        do {
+            let bytes = try LuaJSONEncoder.encode(lua, at: index, root: name)
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw checker.fail("\(error)")
+        }
+        let isTable = lua.type(at: index) == LUA_TTABLE
+        let style: QueryParameter.Style
+        switch schema?.style {
+        case .some(.deepObject): style = .deepObject
+        case .some(.form): style = .form
+        default: style = isTable && value.objectValue != nil ? .deepObject : .form
+        }
+        return QueryParameter(name: name, value: value, style: style, explode: schema?.explode ?? true)
+    }
+
+    private func body(at index: Int32, schema: Schema?) throws(ParameterChecker.Failure) -> RequestBody {
+        if spec.contentType == "multipart/form-data" {
+            return .multipart(try MultipartFields(lua: lua, method: spec.fullName).parts(fromTableAt: index))
+        }
+        do {
+            return .json(try LuaJSONEncoder.encode(lua, at: index, root: "params", hint: schema))
+        } catch {
+            throw checker.fail("\(error)")
+        }
+    }
+}
+
+extension Schema: JSONShapeHint {
+    public var wantsArray: Bool { types.contains(.array) && !types.contains(.object) }
+    public func member(_ name: String) -> JSONShapeHint? { properties[name] }
+    public var element: JSONShapeHint? { items }
+}

@@ -1,0 +1,102 @@
+import CLua
+import LuaShims
+import Telnyx
+
+/// `telnyx.describe(...)`: a method's catalog entry as a Lua table, for people (`help`) and for
+/// tools (completion): name, http, route, summary, operation_id, result, positional, and
+/// `parameters`, a list of {name, where = "path"|"query"|"body", type, required, enum,
+/// fields (nested names)}, plus `example`, a call in Lua.
+enum MethodDescription {
+    static func push(_ spec: MethodSpec, on lua: Lua) {
+        lua.newTable(recordCapacity: 10)
+        let fields: [(String, String?)] = [
+            ("name", spec.fullName), ("resource", spec.resource), ("method", spec.name), ("http", spec.http),
+            ("route", spec.route), ("summary", spec.summary), ("operation_id", spec.operationId),
+            ("result", spec.result.catalogText), ("positional", spec.positional), ("content_type", spec.contentType),
+            ("example", example(spec)),
+        ]
+        for (key, value) in fields {
+            guard let value else { continue }
+            lua.push(value)
+            lua.setField(-2, key)
+        }
+        lua.push(spec.checked)
+        lua.setField(-2, "checked")
+        lua.newTable()
+        var n: Int64 = 0
+        func add(_ name: String, _ schema: Schema?, where place: String, required: Bool) {
+            n += 1
+            lua.newTable(recordCapacity: 6)
+            lua.push(name)
+            lua.setField(-2, "name")
+            lua.push(place)
+            lua.setField(-2, "where")
+            lua.push((schema?.types ?? [.string]).map(\.rawValue).joined(separator: "|"))
+            lua.setField(-2, "type")
+            lua.push(required)
+            lua.setField(-2, "required")
+            if let values = schema?.enumValues, !values.isEmpty {
+                lua.newTable(arrayCapacity: Int32(values.count))
+                for (i, value) in values.enumerated() {
+                    lua.push(value.stringValue ?? value.jsonString)
+                    lua.rawSet(-2, Int64(i + 1))
+                }
+                lua.setField(-2, "enum")
+            }
+            if let names = schema?.propertyNames ?? schema?.items?.propertyNames, !names.isEmpty {
+                lua.newTable(arrayCapacity: Int32(names.count))
+                for (i, field) in names.enumerated() {
+                    lua.push(field)
+                    lua.rawSet(-2, Int64(i + 1))
+                }
+                lua.setField(-2, "fields")
+            }
+            lua.rawSet(-2, n)
+        }
+        for name in spec.pathParamNames { add(name, spec.pathParams[name], where: "path", required: true) }
+        if let query = spec.query {
+            for name in query.propertyNames {
+                add(name, query.properties[name], where: "query", required: query.required.contains(name))
+            }
+        }
+        if let body = spec.body {
+            for name in body.propertyNames {
+                add(name, body.properties[name], where: "body", required: body.required.contains(name))
+            }
+        }
+        lua.setField(-2, "parameters")
+    }
+
+    /// A call in Lua that fills the required parameters with placeholders.
+    static func example(_ spec: MethodSpec) -> String {
+        var parts: [String] = []
+        for name in spec.keywordPath { parts.append("\(name) = \"...\"") }
+        if let query = spec.query {
+            for name in query.required.sorted() { parts.append("\(name) = \(placeholder(query.properties[name]))") }
+        }
+        if let body = spec.body {
+            for name in body.required.sorted() { parts.append("\(name) = \(placeholder(body.properties[name]))") }
+        }
+        if case .page = spec.result, parts.isEmpty, spec.positional == nil {
+            return "for item in telnyx.\(spec.fullName){page = {size = 50}} do print(item.id) end"
+        }
+        let table = parts.isEmpty ? nil : "{" + parts.joined(separator: ", ") + "}"
+        if let positional = spec.positional {
+            return "telnyx.\(spec.fullName)(\"\(positional)-value\"\(table.map { ", " + $0 } ?? ""))"
+        }
+        return "telnyx.\(spec.fullName)\(table ?? "()")"
+    }
+
+    private static func placeholder(_ schema: Schema?) -> String {
+        guard let schema else { return "\"...\"" }
+        if let first = schema.enumValues?.first { return first.jsonString }
+        switch schema.types.first {
+        case .integer: return "1"
+        case .number: return "1.5"
+        case .boolean: return "true"
+        case .array: return "{}"
+        case .object: return "{}"
+        default: return "\"...\""
+        }
+    }
+}

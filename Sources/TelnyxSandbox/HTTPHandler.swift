@@ -1,0 +1,111 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One connection's HTTP/1.1 handler: gathers a request, asks the core, and writes the answer,
+/// after the fault injector's delay (scheduled on the event loop, never a blocking sleep), or
+/// resets or truncates it. Pipelining assistance upstream keeps answers in request order.
+final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let core: SandboxCore
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+
+    init(core: SandboxCore) {
+        self.core = core
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body = nil
+        case .body(var chunk):
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+        case .end:
+            guard let requestHead = head else { return }
+            head = nil
+            let bytes = body.map { Array($0.readableBytesView) } ?? []
+            body = nil
+            let uri = requestHead.uri
+            let question = uri.firstIndex(of: "?")
+            let path = question.map { String(uri[..<$0]) } ?? uri
+            let query = question.map { String(uri[uri.index(after: $0)...]) } ?? ""
+            let ip = context.channel.remoteAddress?.ipAddress ?? ""
+            let request = IncomingRequest(
+                method: requestHead.method.rawValue, path: path, rawQuery: query,
+                headers: requestHead.headers.map { ($0.name.lowercased(), $0.value) }, body: bytes,
+                fromLoopback: ip == "127.0.0.1" || ip == "::1" || ip.hasPrefix("127.") || ip == "::ffff:127.0.0.1")
+            let reply = core.handle(request)
+            let keepAlive = requestHead.isKeepAlive
+            if reply.delayMs > 0 {
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(reply.delayMs))) {
+                    let (handler, context) = bound.value
+                    handler.send(reply, keepAlive: keepAlive, version: requestHead.version, context: context)
+                }
+            } else {
+                send(reply, keepAlive: keepAlive, version: requestHead.version, context: context)
+            }
+        }
+    }
+
+    private func send(_ reply: Reply, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
+        guard context.channel.isActive else {
+            if let number = reply.logNumber { core.log.finish(number, status: 0) }
+            return
+        }
+        if reply.action == .reset {
+            if let number = reply.logNumber { core.log.finish(number, status: 0) }
+            // Linger 0 makes close send a TCP RST: the client sees a reset, not a clean EOF.
+            let channel = context.channel
+            if let provider = channel as? SocketOptionProvider {
+                provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+            } else {
+                channel.close(promise: nil)
+            }
+            return
+        }
+        var headers = HTTPHeaders()
+        if let type = reply.contentType { headers.add(name: "content-type", value: type) }
+        headers.add(name: "content-length", value: String(reply.body.count))
+        for (name, value) in reply.extraHeaders { headers.add(name: name, value: value) }
+        let truncate = reply.action == .truncate && reply.body.count > 1
+        let close = !keepAlive || truncate
+        headers.add(name: "connection", value: close ? "close" : "keep-alive")
+        let status = HTTPResponseStatus(statusCode: reply.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        let sent = truncate ? reply.body.prefix(reply.body.count / 2) : reply.body[...]
+        if !sent.isEmpty {
+            var buffer = context.channel.allocator.buffer(capacity: sent.count)
+            buffer.writeBytes(sent)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        let core = self.core
+        let number = reply.logNumber
+        let code = reply.status
+        if truncate {
+            // Not `.end`: the message is incomplete by design, and the connection goes with it.
+            let channel = context.channel
+            context.flush()
+            channel.close(promise: nil)
+            if let number { core.log.finish(number, status: code) }
+            return
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        if close {
+            let channel = context.channel
+            promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        }
+        if let number {
+            promise.futureResult.whenComplete { _ in core.log.finish(number, status: code) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,1 +1,0 @@
-// The Telnyx API simulator: see docs/sandbox.md.

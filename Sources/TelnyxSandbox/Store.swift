@@ -1,0 +1,236 @@
+import NIOConcurrencyHelpers
+import Telnyx
+
+/// What the store made of a request.
+enum StoreOutcome: Sendable {
+    case body(JSONValue)
+    case noContent
+    case notFound(String)
+}
+
+/// The stateful part of the sandbox: the collections of the seed areas, and the generated
+/// read-only lists of every other paginated method. One lock guards the overlay; rendering
+/// (the expensive part) happens outside it on a snapshot of the record's fields.
+final class Store: Sendable {
+    /// How many records each collection other than phone numbers starts with.
+    static let defaultSeedCount = 25
+
+    private let factory: ResponseFactory
+    private let seed: UInt64
+    private let phoneNumbers: Int
+    /// Collection key -> the record field holding the id.
+    private let idFields: [String: String]
+    /// Collection key -> the schema of a record (the retrieve's, else the list item's).
+    private let recordSchemas: [String: JSONValue]
+    private let collections: NIOLockedValueBox<[String: Collection]>
+
+    init(factory: ResponseFactory, seed: UInt64, phoneNumbers: Int, bound: [(Endpoint, Binding)]) {
+        self.factory = factory
+        self.seed = seed
+        self.phoneNumbers = phoneNumbers
+        var idFields: [String: String] = [:]
+        var schemas: [String: JSONValue] = [:]
+        // Retrieves first: their schema is the fullest description of a record.
+        for (endpoint, binding) in bound.sorted(by: { ($0.1.action == .retrieve ? 0 : 1) < ($1.1.action == .retrieve ? 0 : 1) }) {
+            guard binding.action == .retrieve || binding.action == .list, schemas[binding.collection] == nil,
+                let schema = Self.recordSchema(endpoint, factory)
+            else { continue }
+            schemas[binding.collection] = schema
+            let props = factory.flatten(schema)["properties"]?.objectValue ?? [:]
+            let candidates = [binding.idParam, "id", "sid"].compactMap { $0 }
+            idFields[binding.collection] = candidates.first { props[$0] != nil } ?? binding.idParam ?? "id"
+        }
+        // Collections with neither retrieve nor list (a call's SIPREC sessions, its streams) still
+        // need the field their creates and updates name the record by, or a created id is lost.
+        for (endpoint, binding) in bound where idFields[binding.collection] == nil && binding.action != nil {
+            guard let schema = Self.recordSchema(endpoint, factory) else { continue }
+            let props = factory.flatten(schema)["properties"]?.objectValue ?? [:]
+            if let field = [binding.idParam, "sid", "id"].compactMap({ $0 }).first(where: { props[$0] != nil }) {
+                idFields[binding.collection] = field
+            }
+        }
+        self.idFields = idFields
+        self.recordSchemas = schemas
+        self.collections = NIOLockedValueBox([:])
+    }
+
+    /// The schema of one record in an endpoint's response: `data`, a list's items, or the body.
+    static func recordSchema(_ endpoint: Endpoint, _ factory: ResponseFactory) -> JSONValue? {
+        guard let response = factory.responses[endpoint.fullName] else { return nil }
+        // A `oneOf` list or record renders as its first variant: one shape for every item.
+        var schema = factory.concrete(response)
+        for key in ["data", "log_messages", "records", "queues"] + (endpoint.itemsKey.map { [$0] } ?? []) {
+            if let inner = factory.member(schema, key) {
+                schema = factory.concrete(inner)
+                break
+            }
+        }
+        if factory.typeName(schema) == "array", let items = schema["items"] { schema = factory.concrete(items) }
+        return factory.typeName(schema) == "object" ? schema : nil
+    }
+
+    /// Whether `key` is a collection the store knows (so ids in it can be checked).
+    func knows(_ key: String) -> Bool { recordSchemas[key] != nil }
+
+    /// Runs `body` on the collection, creating it (seeded, nothing stored) on first use.
+    private func withCollection<T>(_ key: String, _ body: (inout Collection) -> T) -> T {
+        collections.withLockedValue { all in
+            if all[key] == nil { all[key] = makeCollection(key) }
+            return body(&all[key]!)
+        }
+    }
+
+    private func makeCollection(_ key: String) -> Collection {
+        let isNumbers = key == "/phone_numbers"
+        let count = isNumbers ? phoneNumbers : Store.defaultSeedCount
+        let props = recordSchemas[key].flatMap { factory.flatten($0)["properties"]?.objectValue } ?? [:]
+        let connections = Collection(key: "/external_connections", seed: seed, seedCount: Store.defaultSeedCount, idField: "id") { _ in [:] }
+        let statuses = props["status"].flatMap { factory.flatten($0)["enum"]?.arrayValue?.filter { !$0.isNull } } ?? []
+        let active = statuses.firstIndex(of: "active") ?? 0
+        let numberBase = 2_000_000_000 + Int64(seed % 900) * 1_000_000
+        // The cheap fields lists filter on; derived from the index, never stored.
+        let light: @Sendable (Int) -> [String: JSONValue] = { index in
+            var out: [String: JSONValue] = [:]
+            if props["phone_number"] != nil { out["phone_number"] = .string("+1" + String(numberBase + Int64(index))) }
+            if props["tags"] != nil { out["tags"] = .array([.string("tag-\(index % 5)")]) }
+            if props["connection_id"] != nil { out["connection_id"] = .string(connections.seededID(index % Store.defaultSeedCount)) }
+            if !statuses.isEmpty { out["status"] = statuses[index % 7 == 6 ? (active + 1) % statuses.count : active] }
+            return out
+        }
+        return Collection(key: key, seed: seed, seedCount: count, idField: idFields[key] ?? "id", light: light)
+    }
+
+    /// Answers a stateful endpoint, or nil when it only needed its parents checked.
+    func handle(
+        endpoint: Endpoint, binding: Binding, params: [String: String], query: QueryString, body: JSONValue?, path: String
+    ) -> StoreOutcome? {
+        for (param, key) in binding.parents where knows(key) {
+            guard let id = params[param] else { continue }
+            if withCollection(key, { $0.slot(of: id) }) == nil { return .notFound("\(param) '\(id)' was not found") }
+        }
+        guard let action = binding.action else { return nil }
+        let key = binding.collection
+        let fields = body?.objectValue ?? [:]
+        let id = binding.idParam.flatMap { params[$0] }
+        switch action {
+        case .list:
+            return .body(list(endpoint, key: key, query: query, path: path))
+        case .create, .createAt:
+            let idField = idFields[key] ?? "id"
+            let given = id ?? fields[idField]?.stringValue
+            let slot = withCollection(key) { $0.create(id: given ?? $0.nextCreatedID(), fields: fields) }
+            return item(endpoint, key: key, slot: slot)
+        case .retrieve, .update, .delete:
+            guard let id else { return .notFound("no id") }
+            let found: Collection.Slot? = withCollection(key) { collection in
+                guard let slot = collection.slot(of: id) else { return nil }
+                if action == .update { collection.update(slot, with: fields) }
+                return slot
+            }
+            guard let slot = found else { return .notFound("\(binding.idParam ?? "id") '\(id)' was not found") }
+            let answer = item(endpoint, key: key, slot: slot)
+            if action == .delete { withCollection(key) { $0.delete(slot) } }
+            if case .none = endpoint.result { return .noContent }
+            return answer
+        }
+    }
+
+    /// A record rendered with `schema`, its own fields laid over the generated ones.
+    private func render(_ key: String, _ slot: Collection.Slot, schema: JSONValue) -> JSONValue {
+        let (fields, base) = withCollection(key) { ($0.fields(slot), $0.baseSeed(slot)) }
+        var rng = SplitMix(base)
+        let flat = factory.concrete(schema)
+        guard case .object(var out) = factory.generate(flat, rng: &rng) else { return .object(fields) }
+        let props = flat["properties"]?.objectValue ?? [:]
+        let open = flat["additionalProperties"] != nil && flat["additionalProperties"] != .bool(false)
+        for (k, v) in fields {
+            if let prop = props[k] { if factory.fits(v, prop) { out[k] = v } } else if open { out[k] = v }
+        }
+        return .object(out)
+    }
+
+    private func item(_ endpoint: Endpoint, key: String, slot: Collection.Slot) -> StoreOutcome {
+        guard let response = factory.responses[endpoint.fullName] else {
+            return .body(["data": render(key, slot, schema: recordSchemas[key] ?? .object([:]))])
+        }
+        let flat = factory.flatten(response)
+        if let data = factory.member(flat, "data") {
+            var rng = SplitMix(seed)
+            var envelope = factory.generate(flat, rng: &rng).objectValue ?? [:]
+            envelope["data"] = render(key, slot, schema: data)
+            return .body(.object(envelope))
+        }
+        return .body(render(key, slot, schema: flat))
+    }
+
+    private func list(_ endpoint: Endpoint, key: String, query: QueryString, path: String) -> JSONValue {
+        let itemSchema = Self.recordSchema(endpoint, factory) ?? .object([:])
+        let scheme: String
+        switch endpoint.result {
+        case .page(let name): scheme = name
+        case .texml: scheme = "texml"
+        default: scheme = "DefaultFlatPagination"
+        }
+        var window = Pagination.window(scheme: scheme, query: query)
+        if case .json = endpoint.result {
+            // Not paginated (`media.list`): the whole collection, or a creation could fall off the end.
+            window = Pagination.Window(offset: 0, size: max(withCollection(key) { $0.count }, 1), number: 1)
+        }
+        let filter = query.nested["filter"]?.objectValue ?? [:]
+        var slots: [Collection.Slot] = []
+        let total: Int
+        if filter.isEmpty {
+            total = withCollection(key) { collection in
+                for position in window.offset..<(window.offset + window.size) {
+                    guard let slot = collection.slot(at: position) else { break }
+                    slots.append(slot)
+                }
+                return collection.count
+            }
+        } else {
+            // Small collections filter on whole records; big ones (phone numbers) on the light
+            // fields, so a filtered walk of a million numbers generates nothing it drops.
+            let (small, bigMatches) = withCollection(key) { collection -> ([Collection.Slot], (Int, [Collection.Slot])?) in
+                guard collection.seedCount > 1000 else { return (Array(collection.allSlots), nil) }
+                var matched = 0
+                var page: [Collection.Slot] = []
+                for slot in collection.allSlots where Filters.matches(collection.fields(slot), filter) {
+                    if matched >= window.offset && page.count < window.size { page.append(slot) }
+                    matched += 1
+                }
+                return ([], (matched, page))
+            }
+            if let (matched, page) = bigMatches {
+                slots = page
+                total = matched
+            } else {
+                var matched = 0
+                for slot in small where Filters.matches(render(key, slot, schema: itemSchema).objectValue ?? [:], filter) {
+                    if matched >= window.offset && slots.count < window.size { slots.append(slot) }
+                    matched += 1
+                }
+                total = matched
+            }
+        }
+        let items = slots.map { render(key, $0, schema: itemSchema) }
+        var rng = SplitMix(stableHash(seed, endpoint.fullName))
+        let response = factory.responses[endpoint.fullName].map { factory.flatten($0) } ?? .object([:])
+        let template = factory.generate(response, rng: &rng)
+        let nextSchema = response["properties"]?["next_page_uri"].map { factory.flatten($0) }
+        return Pagination.page(
+            scheme: scheme, itemsKey: endpoint.itemsKey, template: template, items: items, window: window, total: total,
+            path: path, query: query, nullableNext: nextSchema?["nullable"] == .bool(true))
+    }
+
+    /// The id of seeded record `index` of collection `key`, or nil when the store keeps no
+    /// such collection (or it has fewer seeds).
+    func seededID(_ key: String, index: Int) -> String? {
+        guard knows(key) else { return nil }
+        return withCollection(key) { index < $0.seedCount ? $0.seededID(index) : nil }
+    }
+
+    /// Forgets every change: the collections are rebuilt from their seeds on next use.
+    func reset() {
+        collections.withLockedValue { $0.removeAll() }
+    }
+}

@@ -1,0 +1,396 @@
+-- telnyx.runtime.scheduler: tasks, waiting for requests, and coroutines that keep working
+-- when API calls happen inside them. Internal: the public functions are telnyx.spawn,
+-- telnyx.gather, telnyx.map and telnyx.sleep (see docs/scripting.md).
+--
+-- How it works. Outside tasks an API call blocks: it pumps the scheduler (running other tasks
+-- whose requests finished) until its own request is done. Inside a task it yields a unique
+-- marker up to the scheduler, which parks the task until the request finishes; meanwhile other
+-- tasks run and their requests are in flight at the same time. User coroutines sit between a
+-- task and the scheduler: coroutine.resume and coroutine.wrap are replaced so that the marker
+-- passes through them (as Nmap's NSE does) and a user coroutine only sees its own yields.
+local api = require "telnyx.runtime.api"
+
+local M = {}
+
+local raw_create, raw_resume, raw_yield = coroutine.create, coroutine.resume, coroutine.yield
+local raw_status, raw_isyieldable, raw_close = coroutine.status, coroutine.isyieldable, coroutine.close
+local traceback = debug.traceback
+local pack, unpack = table.pack, table.unpack
+local now = api.now
+
+-- The marker a host yield carries, so it is told apart from the user's own yields.
+local IO = setmetatable({}, {__name = "telnyx.io"})
+
+local current = nil       -- the task running now; nil for the main script
+local ready = {}          -- FIFO of {task, ...} to resume
+local ready_head = 1
+local by_request = {}     -- request id -> task waiting for it
+local finished = {}       -- request id -> true, finished with no task waiting (a blocked caller)
+local timers = {}         -- {at = seconds, task = t}, unsorted (few)
+local alive = 0           -- tasks not yet finished
+local in_flight = 0       -- requests started and not yet finished
+local unawaited = {}      -- failed tasks nobody has awaited yet, in order of failure
+
+local Task = {}
+Task.__index = Task
+Task.__name = "telnyx.Task"
+
+local function schedule(task, ...)
+  ready[#ready + 1] = pack(task, ...)
+end
+
+-- The error handler of a task body: keeps the error value and where it happened.
+local function keep_traceback(err)
+  if type(err) == "table" then
+    if rawget(err, "traceback") == nil then
+      pcall(rawset, err, "traceback", traceback(nil, 2))
+    end
+    return err
+  end
+  return {message = err, traceback = traceback(tostring(err), 2), plain = true}
+end
+
+local function finish_task(task, ok, results)
+  alive = alive - 1
+  if ok then
+    task.status = "done"
+    task.results = results
+  else
+    task.status = "failed"
+    local err = results
+    if type(err) == "table" and err.plain then
+      task.error, task.traceback = err.message, err.traceback
+    else
+      task.error = err
+      task.traceback = type(err) == "table" and rawget(err, "traceback") or nil
+    end
+    if #task.waiters == 0 then unawaited[#unawaited + 1] = task end
+  end
+  for _, waiter in ipairs(task.waiters) do schedule(waiter) end
+  task.waiters = {}
+end
+
+-- Parks `task` on what it yielded for: a request, a timer, or another task.
+local function park(task, kind, arg)
+  task.status = "waiting"
+  if kind == "request" then
+    if finished[arg] then
+      finished[arg] = nil
+      schedule(task)
+    else
+      by_request[arg] = task
+      task.request = arg
+    end
+  elseif kind == "sleep" then
+    timers[#timers + 1] = {at = arg, task = task}
+  elseif kind == "await" then
+    if arg.status == "ready" or arg.status == "running" or arg.status == "waiting" then
+      arg.waiters[#arg.waiters + 1] = task
+    else
+      schedule(task)
+    end
+  else
+    schedule(task)
+  end
+end
+
+-- Resumes a task with the given values and handles how it stopped.
+local function step(task, ...)
+  if task.status ~= "ready" and task.status ~= "waiting" then return end
+  local previous = current
+  current = task
+  task.status = "running"
+  task.request = nil
+  local r = pack(raw_resume(task.co, ...))
+  current = previous
+  if raw_status(task.co) == "dead" then
+    if r[1] then
+      local inner = r[2]
+      if inner[1] then
+        finish_task(task, true, pack(unpack(inner, 2, inner.n)))
+      else
+        finish_task(task, false, inner[2])
+      end
+    else
+      finish_task(task, false, keep_traceback(r[2]))
+    end
+  elseif r[2] == IO then
+    park(task, r[3], r[4])
+  else
+    park(task, "yield")  -- a plain coroutine.yield in a task body lets the others run
+  end
+end
+
+local function run_ready()
+  local stepped = ready_head <= #ready
+  while ready_head <= #ready do
+    local entry = ready[ready_head]
+    ready[ready_head] = nil
+    ready_head = ready_head + 1
+    step(unpack(entry, 1, entry.n))
+  end
+  ready, ready_head = {}, 1
+  return stepped
+end
+
+local function fire_timers()
+  if #timers == 0 then return nil end
+  local t, next_at, keep = now(), nil, {}
+  for _, timer in ipairs(timers) do
+    if timer.at <= t then
+      schedule(timer.task)
+    else
+      keep[#keep + 1] = timer
+      next_at = next_at and math.min(next_at, timer.at) or timer.at
+    end
+  end
+  timers = keep
+  return next_at
+end
+
+local function dispatch(id)
+  in_flight = in_flight - 1
+  local task = by_request[id]
+  if task then
+    by_request[id] = nil
+    schedule(task)
+  else
+    finished[id] = true
+  end
+end
+
+-- One round: run what is ready, fire due timers, else wait (at most `limit` s) for responses.
+-- Returns false when nothing can ever happen again: no task ready, no timer, no request.
+local function pump(limit)
+  local stepped = run_ready()
+  local next_at = fire_timers()
+  if stepped or ready_head <= #ready then return true end
+  if in_flight == 0 and not next_at then return false end
+  local wait = limit or 1
+  if next_at then wait = math.min(wait, math.max(0, next_at - now())) end
+  local ids = api.poll(wait)
+  for i = 1, #ids do dispatch(ids[i]) end
+  return true
+end
+
+local DEADLOCK = "deadlock: waiting for something that can never finish (no task can run, no request is in flight)"
+
+-- Blocks the caller (not a task, or a task that cannot yield here) until `done()` is true,
+-- running other tasks meanwhile.
+local function block_until(done)
+  while not done() do
+    if not pump() then error(DEADLOCK, 0) end
+  end
+end
+
+--- Registers a started request (the API layer calls this once per request it starts).
+function M.started()
+  in_flight = in_flight + 1
+end
+
+-- Waits in the calling context for one of the host's wait kinds.
+local function wait(kind, arg)
+  if current and raw_isyieldable() then
+    raw_yield(IO, kind, arg)
+    return
+  end
+  if kind == "request" then
+    block_until(function() return finished[arg] end)
+    finished[arg] = nil
+  elseif kind == "sleep" then
+    while now() < arg do
+      run_ready()
+      local next_at = fire_timers()
+      local ids = api.poll(math.max(0, math.min(arg, next_at or arg) - now()))
+      for i = 1, #ids do dispatch(ids[i]) end
+    end
+  elseif kind == "await" then
+    block_until(function() return arg.status ~= "ready" and arg.status ~= "running" and arg.status ~= "waiting" end)
+  end
+end
+
+--- Waits until request `id` has finished (then api.finish(id) collects it).
+function M.wait_request(id)
+  wait("request", id)
+end
+
+--- Pauses the caller for `seconds`; other tasks run meanwhile.
+function M.sleep(seconds)
+  if type(seconds) ~= "number" or seconds ~= seconds or seconds < 0 then
+    error("telnyx.sleep: expected a number of seconds >= 0, got " .. tostring(seconds), 2)
+  end
+  wait("sleep", now() + seconds)
+end
+
+--- Starts `fn(...)` as a task; returns its handle.
+function M.spawn(fn, ...)
+  if type(fn) ~= "function" and not (getmetatable(fn) or {}).__call then
+    error("telnyx.spawn: expected a function, got " .. type(fn), 2)
+  end
+  local args = pack(...)
+  local task = setmetatable({status = "ready", waiters = {}}, Task)
+  task.co = raw_create(function()
+    return pack(xpcall(fn, keep_traceback, unpack(args, 1, args.n)))
+  end)
+  alive = alive + 1
+  schedule(task)
+  return task
+end
+
+local function is_task(t)
+  return getmetatable(t) == Task
+end
+
+local function forget_unawaited(task)
+  for i, t in ipairs(unawaited) do
+    if t == task then table.remove(unawaited, i) return end
+  end
+end
+
+--- Waits for the task; returns its results, or raises its error (with its traceback).
+function Task:await()
+  if not is_task(self) then error("await: expected a task (use task:await())", 2) end
+  if self == current then error("await: a task cannot await itself", 2) end
+  wait("await", self)
+  forget_unawaited(self)
+  if self.status == "done" then return unpack(self.results, 1, self.results.n) end
+  local err = self.error
+  if type(err) == "string" and self.traceback then
+    err = self.traceback:gsub("\nstack traceback:", "\ntask traceback:", 1)
+  end
+  error(err, 0)
+end
+
+--- Cancels the task: its request in flight is aborted; awaiting it raises CancelledError.
+-- Returns false if it had already finished.
+function Task:cancel()
+  if self.status == "done" or self.status == "failed" or self.status == "cancelled" then return false end
+  if self == current then error("cancel: a task cannot cancel itself; return from it instead", 2) end
+  if self.request then
+    by_request[self.request] = nil
+    finished[self.request] = nil
+    api.cancel(self.request)
+  end
+  for i = #timers, 1, -1 do
+    if timers[i].task == self then table.remove(timers, i) end
+  end
+  if raw_status(self.co) == "suspended" then raw_close(self.co) end
+  alive = alive - 1
+  self.status = "cancelled"
+  self.error = api.error("CancelledError", "the task was cancelled")
+  for _, waiter in ipairs(self.waiters) do schedule(waiter) end
+  self.waiters = {}
+  return true
+end
+
+function Task:__tostring()
+  return "<task " .. self.status .. ">"
+end
+
+--- Waits for every task; returns the first result of each, in order. If any failed, raises
+-- the first failure once all have finished.
+function M.gather(...)
+  local tasks = pack(...)
+  if tasks.n == 1 and type(tasks[1]) == "table" and not is_task(tasks[1]) then
+    tasks = pack(unpack(tasks[1]))
+  end
+  local results, first_error = {}, nil
+  for i = 1, tasks.n do
+    if not is_task(tasks[i]) then error("telnyx.gather: argument #" .. i .. " is not a task", 2) end
+  end
+  for i = 1, tasks.n do
+    local ok, value = pcall(tasks[i].await, tasks[i])
+    if ok then results[i] = value elseif not first_error then first_error = value end
+  end
+  if first_error ~= nil then error(first_error, 0) end
+  return unpack(results, 1, tasks.n)
+end
+
+--- Calls fn(item, index) for every item of `list` with at most `concurrency` running at once.
+-- Returns one entry per item, in input order: {ok = true, value = v} or {ok = false, error = e}
+-- (each also has `item` and `index`). No item is lost.
+function M.map(list, fn, options)
+  if type(list) ~= "table" then error("telnyx.map: expected a list, got " .. type(list), 2) end
+  if type(fn) ~= "function" then error("telnyx.map: expected a function, got " .. type(fn), 2) end
+  if options ~= nil and type(options) ~= "table" then error("telnyx.map: options must be a table", 2) end
+  local concurrency = (options and options.concurrency) or 10
+  if math.type(concurrency) ~= "integer" or concurrency < 1 then
+    error("telnyx.map: concurrency must be a whole number >= 1", 2)
+  end
+  local n, results, next_index = #list, {}, 1
+  local function worker()
+    while next_index <= n do
+      local i = next_index
+      next_index = i + 1
+      local ok, value = pcall(fn, list[i], i)
+      if ok then
+        results[i] = {ok = true, value = value, item = list[i], index = i}
+      else
+        results[i] = {ok = false, error = value, item = list[i], index = i}
+      end
+    end
+  end
+  local workers = {}
+  for w = 1, math.min(concurrency, n) do workers[w] = M.spawn(worker) end
+  for _, w in ipairs(workers) do w:await() end
+  return results
+end
+
+--- Runs every task to its end (the host calls this when the script ends) and returns the
+-- failures nobody awaited, as printable messages.
+function M.drain()
+  while alive > 0 do
+    if not pump() then error(DEADLOCK, 0) end
+  end
+  local reports = {}
+  for _, task in ipairs(unawaited) do
+    local message = task.traceback or tostring(task.error)
+    if type(task.error) == "table" and task.traceback then
+      message = tostring(task.error) .. "\n" .. task.traceback
+    end
+    reports[#reports + 1] = message
+  end
+  unawaited = {}
+  return reports
+end
+
+--- Cancels every request in flight (Ctrl-C in the REPL).
+function M.cancel_all()
+  for id in pairs(by_request) do api.cancel(id) end
+end
+
+-- Coroutines written by users: the host's waits pass through them.
+
+local function pass_through(co, r)
+  while r[1] and r[2] == IO and raw_status(co) == "suspended" do
+    if current and raw_isyieldable() then
+      r = pack(raw_resume(co, raw_yield(unpack(r, 2, r.n))))
+    else
+      wait(r[3], r[4])
+      r = pack(raw_resume(co))
+    end
+  end
+  return r
+end
+
+--- coroutine.resume, passing the host's waits through to the scheduler.
+function M.resume(co, ...)
+  local r = pass_through(co, pack(raw_resume(co, ...)))
+  return unpack(r, 1, r.n)
+end
+
+--- coroutine.wrap on top of M.resume, raising errors as the original does.
+function M.wrap(fn)
+  local co = raw_create(fn)
+  return function(...)
+    local r = pass_through(co, pack(raw_resume(co, ...)))
+    if not r[1] then
+      local err = r[2]
+      if raw_status(co) == "dead" then raw_close(co) end
+      error(err, type(err) == "string" and 2 or 0)
+    end
+    return unpack(r, 2, r.n)
+  end
+end
+
+return M
