@@ -222,4 +222,42 @@ import Testing
         try again.press("Up")
         try again.wait(for: "telnyx> print('last')")
     }
+
+    @Test func sandboxRecordsPrintAsNestedTablesAndPaginatorsAreNotFetched() throws {
+        let repl = try TmuxREPL(arguments: ["--sandbox"])
+        defer { repl.removeHome() }
+        try repl.waitForPrompt("telnyx(sandbox)>")
+        let prompt = "telnyx(sandbox)>"
+        let paginator = try repl.evaluate(#"p = telnyx.phone_numbers.list{filter = {tag = "x"}}; return p"#, prompt: prompt)
+        #expect(paginator == #"<paginator phone_numbers.list {filter = {tag = "x"}}: iterate to fetch>"#)
+        try repl.evaluate("for n in telnyx.phone_numbers.list() do first = n break end", prompt: prompt)
+        let record = try repl.evaluate("telnyx.phone_numbers.retrieve(first.id)", prompt: prompt)
+        let lines = record.split(separator: "\n").map(String.init)
+        #expect(lines.first == "{")
+        #expect(lines.dropFirst().first == "  data = {")
+        #expect(lines.contains { $0.hasPrefix("    phone_number = \"+") })
+        #expect(lines.contains("    record_type = \"phone_number\","))
+        // Keys are sorted.
+        let keys = lines.filter { $0.hasPrefix("    ") && !$0.hasPrefix("     ") }.map { $0.split(separator: " ").first ?? "" }
+        #expect(keys == keys.sorted())
+    }
+
+    @Test func ctrlCCancelsASlowAPICall() throws {
+        let repl = try TmuxREPL(arguments: ["--sandbox"])
+        defer { repl.removeHome() }
+        let prompt = "telnyx(sandbox)>"
+        let banner = try repl.waitForPrompt(prompt)
+        let base = try #require(banner.firstMatch(of: /http:\/\/127\.0\.0\.1:[0-9]+/)).output
+        let slow = try Binaries.run("/usr/bin/curl", ["-sf", "-X", "POST", "-d", #"{"latency_ms": 30000}"#,
+                                                      "\(base)/__sandbox/config"])
+        #expect(slow.status == 0)
+        let started = Date()
+        try repl.enter("r = telnyx.phone_numbers.list()()")
+        Thread.sleep(forTimeInterval: 0.5)
+        try repl.press("C-c")
+        try repl.wait(for: "interrupted")
+        try repl.waitForPrompt(prompt, count: 2)
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(try repl.evaluate("r", prompt: prompt) == "nil")
+    }
 }

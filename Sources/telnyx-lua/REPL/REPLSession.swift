@@ -94,6 +94,11 @@ final class REPLSession {
     /// Prints an error in red on a terminal, with a traceback cut to the frames that matter.
     private func printError(_ message: String, traceback: String?) {
         let palette = Palette(enabled: Terminal.usesColor && isatty(2) != 0)
+        if message == "interrupted" || message.hasSuffix(": interrupted") {
+            // Ctrl-C: where the code happened to be is noise; the terminal echoed ^C already.
+            Console.error((Terminal.inputIsTerminal ? "\n" : "") + palette.paint("interrupted", palette.error) + "\n")
+            return
+        }
         var text = palette.paint(message, palette.error) + "\n"
         if let traceback, let short = Self.shortTraceback(traceback) {
             text += palette.paint(short, palette.dim) + "\n"
@@ -101,14 +106,15 @@ final class REPLSession {
         Console.error(text)
     }
 
-    /// The traceback without the REPL's own frames (`[C]: in ?`) and the `error` call itself,
-    /// at most eight frames; nil when nothing is left worth showing (an error typed at the
-    /// prompt itself).
+    /// The traceback without the REPL's own frames (`[C]: in ?`), the `error` call itself and
+    /// the bundled runtime's internals, at most eight frames; nil when nothing is left worth
+    /// showing (an error typed at the prompt itself).
     static func shortTraceback(_ traceback: String) -> String? {
         let lines = traceback.split(separator: "\n").map(String.init)
         let frames = lines.dropFirst().filter { line in
             let t = line.trimmingPrefix("\t")
             return t != "[C]: in ?" && t != "[C]: in function 'error'" && t != "[C]: in function 'assert'"
+                && !t.hasPrefix("stdlib/telnyx/runtime/") && t != "(...tail calls...)"
         }
         if frames.allSatisfy({ $0.contains("in main chunk") }) { return nil }
         var kept = Array(frames.prefix(8))
