@@ -39,6 +39,9 @@ final class LineEditor {
         // libedit's own signal handlers would re-raise SIGINT to the process group; the prompt
         // installs its own handler instead (see readLine).
         rl_catch_signals = 0
+        // Reading keys ourselves lets a Ctrl-C that arrives while libedit is busy (redrawing a
+        // completion, say) end the line too, not only one that interrupts a blocked read.
+        rl_getc_function = { _ in LineEditor.readCharacter() }
         // A parent that blocked SIGINT (some launchers and test runners do) would make Ctrl-C
         // do nothing at all.
         var interrupt = sigset_t()
@@ -62,6 +65,36 @@ final class LineEditor {
         }
         defer { free(raw) }
         return .line(String(cString: raw))
+    }
+
+    /// The next character typed, as a Unicode code point (libedit takes the result as a wide
+    /// character); -1 at end of input or once Ctrl-C was pressed, which ends `readline`.
+    private static func readCharacter() -> Int32 {
+        guard let lead = readByte() else { return -1 }
+        let length = lead < 0x80 ? 1 : lead >> 5 == 0x6 ? 2 : lead >> 4 == 0xE ? 3 : lead >> 3 == 0x1E ? 4 : 1
+        guard length > 1 else { return Int32(lead) }
+        var scalar = UInt32(lead) & (0xFF >> (length + 1))
+        for _ in 1..<length {
+            guard let next = readByte() else { return -1 }
+            scalar = scalar << 6 | UInt32(next & 0x3F)
+        }
+        return Int32(bitPattern: scalar)
+    }
+
+    /// One byte of stdin, waking every 100 ms to notice a Ctrl-C whose signal did not
+    /// interrupt the read; nil at end of input or on Ctrl-C.
+    private static func readByte() -> UInt8? {
+        while true {
+            if tl_interrupt_requested() != 0 { return nil }
+            var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 100)
+            if ready == 0 || (ready < 0 && errno == EINTR) { continue }
+            var byte: UInt8 = 0
+            let n = read(0, &byte, 1)
+            if n == 1 { return byte }
+            if n < 0 && errno == EINTR { continue }
+            return nil
+        }
     }
 
     /// A SIGINT handler without SA_RESTART: the terminal read inside libedit fails with EINTR,
