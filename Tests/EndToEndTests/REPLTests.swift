@@ -157,6 +157,9 @@ import Testing
         #expect(list.contains("filter"))
         #expect(list.contains(#""purchase-pending""#))
         #expect(list.contains("paginator"))
+        // A function value is resolved to its method through telnyx.describe.
+        let byValue = try repl.evaluate("help(telnyx.phone_numbers.list)")
+        #expect(byValue.hasPrefix("telnyx.phone_numbers.list  GET /phone_numbers"))
         let resource = try repl.evaluate(#"help "phone_numbers""#)
         #expect(resource.contains("Methods:"))
         #expect(resource.contains("retrieve"))

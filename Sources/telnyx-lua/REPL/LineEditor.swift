@@ -29,6 +29,9 @@ final class LineEditor {
 
     init(complete: @escaping CompletionSource) {
         self.complete = complete
+        // libedit decodes and echoes multibyte input by the locale's character type; numbers
+        // (LC_NUMERIC) stay as Lua prints them.
+        setlocale(LC_CTYPE, "")
         rl_readline_name = UnsafePointer(strdup("telnyx-lua"))
         // `.` and `:` are not word breaks, so `telnyx.phone_nu` completes as one word; brackets,
         // operators and quotes are, so a key after `{` or a value inside `"` is its own word.
