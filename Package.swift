@@ -46,7 +46,10 @@ let package = Package(
         // The embeddable Lua host.
         .target(
             name: "TelnyxLua",
-            dependencies: ["Telnyx", "LuaShims", "CLua", "CTelnyxStdlib"]),
+            dependencies: [
+                "Telnyx", "LuaShims", "CLua", "CTelnyxStdlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The Telnyx API simulator.
         .target(
             name: "TelnyxSandbox",
@@ -75,7 +78,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "TelnyxLuaTests", dependencies: ["TelnyxLua", "TelnyxSandbox"]),
+        .testTarget(
+            name: "TelnyxLuaTests",
+            dependencies: [
+                "TelnyxLua", "TelnyxSandbox",
+                // Support/TestServer.swift (a link to TelnyxTests' copy) for malformed responses.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            exclude: ["Lua"]),
         .testTarget(
             name: "TelnyxSandboxTests",
             dependencies: [

@@ -170,12 +170,16 @@ static double monotonic_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+// Once it fires, the hook runs at every instruction, so the error is raised again right after
+// a pcall that caught it returns: a runaway `while true do pcall(f) end` stops too.
 static void interrupt_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     if (interrupt_flag) {
+        lua_sethook(L, interrupt_hook, LUA_MASKCOUNT, 1);
         luaL_error(L, "interrupted");
     }
     if (deadline != 0 && monotonic_now() > deadline) {
+        lua_sethook(L, interrupt_hook, LUA_MASKCOUNT, 1);
         luaL_error(L, "script timed out (--timeout)");
     }
 }
@@ -197,4 +201,11 @@ static void on_sigint(int sig) {
     interrupt_flag = 1;
 }
 
-void tl_install_sigint_handler(void) { signal(SIGINT, on_sigint); }
+void tl_install_sigint_handler(void) {
+    signal(SIGINT, on_sigint);
+    // A parent may have started us with SIGINT blocked (the mask is inherited): unblock it.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}

@@ -97,6 +97,7 @@ final class Faults: Sendable {
             }
             if roll(settings.resetRate) { return (.reset, delay) }
             if roll(settings.errorRate) { return (.status(500), delay) }
+            if roll(settings.throttleRate) { return (.rateLimited(retryAfter: 1), delay) }
             if roll(settings.truncateRate) { return (.truncate, delay) }
             return (.none, delay)
         }
@@ -110,6 +111,7 @@ final class Faults: Sendable {
                 "latency_ms": .int(Int64(f.latencyMs)), "jitter_ms": .int(Int64(f.jitterMs)),
                 "error_rate": .double(f.errorRate), "rate_limit": f.rateLimit.map { .int(Int64($0)) } ?? .null,
                 "reset_rate": .double(f.resetRate), "truncate_rate": .double(f.truncateRate),
+                "throttle_rate": .double(f.throttleRate),
                 "script": .array(s.script.map(\.json)),
             ]
         }
@@ -127,6 +129,7 @@ final class Faults: Sendable {
                 case "error_rate": s.settings.errorRate = value.doubleValue ?? 0
                 case "reset_rate": s.settings.resetRate = value.doubleValue ?? 0
                 case "truncate_rate": s.settings.truncateRate = value.doubleValue ?? 0
+                case "throttle_rate": s.settings.throttleRate = value.doubleValue ?? 0
                 case "rate_limit":
                     s.settings.rateLimit = value.intValue.map(Int.init).flatMap { $0 > 0 ? $0 : nil }
                     s.tokens = Double(s.settings.rateLimit ?? 0)

@@ -55,11 +55,13 @@ public struct FaultSettings: Sendable, Equatable {
     public var resetRate: Double
     /// Share of responses cut in half while the Content-Length promises the whole body.
     public var truncateRate: Double
+    /// Share of requests answered 429 with `Retry-After: 1`, whatever the rate limit says.
+    public var throttleRate: Double
 
     /// No faults unless given.
     public init(
         latencyMs: Int = 0, jitterMs: Int = 0, errorRate: Double = 0, rateLimit: Int? = nil,
-        resetRate: Double = 0, truncateRate: Double = 0
+        resetRate: Double = 0, truncateRate: Double = 0, throttleRate: Double = 0
     ) {
         self.latencyMs = latencyMs
         self.jitterMs = jitterMs
@@ -67,5 +69,6 @@ public struct FaultSettings: Sendable, Equatable {
         self.rateLimit = rateLimit
         self.resetRate = resetRate
         self.truncateRate = truncateRate
+        self.throttleRate = throttleRate
     }
 }

@@ -31,6 +31,7 @@ func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
         case "--error-rate": configuration.faults.errorRate = number(flag, Double.self)
         case "--reset-rate": configuration.faults.resetRate = number(flag, Double.self)
         case "--truncate-rate": configuration.faults.truncateRate = number(flag, Double.self)
+        case "--throttle-rate": configuration.faults.throttleRate = number(flag, Double.self)
         case "--rate-limit":
             // "10/s" or "10": requests per second.
             let text = value(flag)
@@ -41,7 +42,7 @@ func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
             print("""
                 usage: telnyx-sandbox [--port 4010] [--host 127.0.0.1] [--seed N] [--phone-numbers N] [--api-key K]
                                       [--latency-ms N] [--jitter-ms N] [--error-rate F] [--rate-limit N/s]
-                                      [--reset-rate F] [--truncate-rate F]
+                                      [--reset-rate F] [--truncate-rate F] [--throttle-rate F]
                 """)
             exit(0)
         default: fail("unknown option \(flag) (see --help)")

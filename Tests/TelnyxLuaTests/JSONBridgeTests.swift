@@ -54,6 +54,16 @@ import Testing
         #expect(try eval("return telnyx.json.encode(telnyx.json.decode('{\"a\":[],\"b\":{}}'))") == #"{"a":[],"b":{}}"#)
     }
 
+    /// Tables are pre-sized from the last sibling at the same depth; siblings that differ in
+    /// size, shape and kind must still decode exactly.
+    @Test func siblingsOfDifferentSizesDecodeExactly() throws {
+        let text = #"{"data":[{"a":1,"b":2,"c":[1,2,3],"d":{"x":1,"y":2}},{"a":3},{},"#
+            + #"{"e":[],"f":[[1,2],[3],[]],"g":{"h":{"i":null}}},[4,5,6,7],[],{"a":1,"b":2,"c":3,"d":4,"e":5}],"meta":{"n":1}}"#
+        #expect(try eval("return telnyx.json.encode(telnyx.json.decode([==[\(text)]==]))") == .string(text))
+        #expect(try eval("local t = telnyx.json.decode([==[\(text)]==]).data return #t[1].c + #t[5] + #t[4].f[1]") == .integer(9))
+        #expect(try eval("local n = 0 for _ in pairs(telnyx.json.decode([==[\(text)]==]).data[2]) do n = n + 1 end return n") == .integer(1))
+    }
+
     @Test func nullIsASentinel() throws {
         #expect(try eval("return telnyx.json.encode({webhook_timeout_secs = telnyx.null})") == #"{"webhook_timeout_secs":null}"#)
         #expect(try eval("return telnyx.json.decode('{\"a\":null}').a == telnyx.null") == true)

@@ -39,4 +39,17 @@ function M.is_valid(number)
   return type(number) == "string" and number:match("^%+[1-9]%d%d%d%d%d%d%d+$") ~= nil and #number <= 16
 end
 
+--- Returns true when `number` is already E.164, else nil and why: the reason normalize gives,
+-- or, for a number that normalizes but is written differently, its E.164 form.
+function M.validate(number)
+  if M.is_valid(number) then
+    return true
+  end
+  local normalized, why = M.normalize(number)
+  if not normalized then
+    return nil, why
+  end
+  return nil, "'" .. number .. "' is not in E.164 form; write it as " .. normalized
+end
+
 return M

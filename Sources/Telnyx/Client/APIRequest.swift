@@ -147,14 +147,15 @@ public struct APIResponse: Sendable {
         return bare == "application/json" || bare.hasSuffix("+json")
     }
 
-    /// The body parsed as JSON; an empty body is `null` (204 No Content).
+    /// The body parsed as JSON; an empty body is `null` (204 No Content). A body that is not
+    /// JSON throws `.responseValidation` with the parser's offset and reason.
     public func json() throws(TelnyxError) -> JSONValue {
         if body.isEmpty { return .null }
         do {
             return try JSONValue.parse(body)
         } catch {
             throw TelnyxError(
-                kind: .apiStatus, message: "response \(status) is not valid JSON: \(error)", status: status,
+                kind: .responseValidation, message: "response \(status) is not valid JSON: \(error)", status: status,
                 headers: headers, requestID: requestID)
         }
     }

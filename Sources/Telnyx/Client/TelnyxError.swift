@@ -9,6 +9,9 @@ public struct TelnyxError: Error, CustomStringConvertible, Sendable {
         case badRequest, authentication, permissionDenied, notFound, conflict
         case unprocessableEntity, rateLimit, internalServer, apiStatus
         case connection, timeout, validation
+        /// A successful status whose body is not what the method returns: malformed JSON, an
+        /// empty body where one is expected, text or HTML instead of JSON.
+        case responseValidation
         /// The awaiting Swift task was cancelled (Ctrl-C, `task:cancel()`); nothing is retried.
         case cancelled
 
@@ -42,6 +45,8 @@ public struct TelnyxError: Error, CustomStringConvertible, Sendable {
             case .connection: return "APIConnectionError"
             case .timeout: return "APITimeoutError"
             case .validation: return "ValidationError"
+            // The Stainless SDKs' name for a response that does not match what was expected.
+            case .responseValidation: return "APIResponseValidationError"
             // The Stainless TypeScript SDK's name for an aborted request.
             case .cancelled: return "APIUserAbortError"
             }

@@ -11,12 +11,16 @@ import NIOHTTP1
 /// its async `execute` cancels the request when the awaiting task is cancelled, which the Lua
 /// scheduler relies on for Ctrl-C and `task:cancel()`.
 final class HTTPTransport: Sendable {
-    /// Responses larger than this are refused rather than buffered (recordings can be large).
+    /// Responses larger than this (1 GiB) are refused rather than buffered (recordings can be
+    /// large): the call fails with `APIResponseValidationError`, which is not retried.
     static let maxResponseBytes = 1 << 30
 
     private let client: HTTPClient
+    /// The body size limit of this transport; tests lower it.
+    let responseLimit: Int
 
-    init(connectTimeout: Double, maxConnectionsPerHost: Int) {
+    init(connectTimeout: Double, maxConnectionsPerHost: Int, maxResponseBytes: Int = HTTPTransport.maxResponseBytes) {
+        responseLimit = maxResponseBytes
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(Int64(connectTimeout * 1000)))
         configuration.connectionPool = .init(
@@ -43,12 +47,35 @@ final class HTTPTransport: Sendable {
         let deadline = NIODeadline.now() + .milliseconds(Int64(max(timeout, 0.001) * 1000))
         do {
             let response = try await client.execute(request, deadline: deadline)
-            var buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
+            var buffer = try await Self.collect(response.body, upTo: responseLimit, deadline: deadline)
             let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
             return APIResponse(
                 status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
         } catch {
             throw Self.classify(error, timeout: timeout)
+        }
+    }
+
+    /// Reads the whole body, failing with `deadlineExceeded` when it has not all arrived by
+    /// `deadline`. AsyncHTTPClient's deadline only covers the response head, so without this a
+    /// server that sends the head and then drips the body a byte at a time would hold the request
+    /// (and the Lua task waiting on it) for as long as it kept dripping. Losing the race cancels
+    /// the read, which closes the connection.
+    static func collect(
+        _ body: HTTPClientResponse.Body, upTo limit: Int, deadline: NIODeadline
+    ) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                let remaining = max((deadline - NIODeadline.now()).nanoseconds, 0)
+                try await Task.sleep(nanoseconds: UInt64(remaining))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else {
+                throw HTTPClientError.deadlineExceeded
+            }
+            return buffer
         }
     }
 
@@ -69,6 +96,10 @@ final class HTTPTransport: Sendable {
             if httpError == .cancelled {
                 return TelnyxError(kind: .cancelled, message: "request cancelled")
             }
+        }
+        if let tooMany = error as? NIOTooManyBytesError {
+            let limit = tooMany.maxBytes.map { "the \($0)-byte limit" } ?? "the size limit"
+            return TelnyxError(kind: .responseValidation, message: "Response body larger than \(limit); not read.")
         }
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
             return TelnyxError(kind: .timeout, message: "Request timed out while connecting (\(channelError)).")

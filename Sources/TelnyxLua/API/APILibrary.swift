@@ -11,10 +11,13 @@ import Telnyx
 /// - `finish(id)` returns the result of a finished request, or raises its error table.
 /// - `poll(timeout)` waits up to `timeout` seconds; returns the ids finished since last asked.
 /// - `cancel(id)`, `now()`, `kind(name)`, `children(resource)`, `describe(name)`,
-///   `configure(options)`, `error(type, message)`.
+///   `configure(options)`, `check_options(options)` (per-request options), `error(type, message)`.
 final class APILibrary {
     let state: APIState
-    let catalog = Catalog.shared
+    /// Read on first use, not at start-up: parsing the catalog is about a sixth of the
+    /// instructions of `telnyx-lua -e ''` (docs/benchmarks.md), and a script that makes no
+    /// API call never needs it.
+    var catalog: Catalog { Catalog.shared }
 
     init(state: APIState) { self.state = state }
 
@@ -33,6 +36,10 @@ final class APILibrary {
             ("children", { [unowned self] in try self.children($0) }),
             ("describe", { [unowned self] in try self.describe($0) }),
             ("configure", { [unowned self] in try self.configure($0) }),
+            ("check_options", { [unowned self] lua in
+                _ = try RequestOptionsReader(lua: lua, safe: self.state.safe).read(at: 1)
+                return 0
+            }),
             ("error", { lua in
                 ErrorTables.push(type: try lua.checkString(1), message: try lua.checkString(2), on: lua)
                 return 1

@@ -15,6 +15,38 @@ struct CallBuilder {
 
     private var checker: ParameterChecker { ParameterChecker(lua: lua, method: spec.fullName) }
 
+    /// The SDK's name of each route parameter: the SDKs rename some (`messaging_profiles.retrieve`
+    /// takes `messaging_profile_id` for `{id}`, `storage.buckets.create_presigned_url` takes
+    /// `bucket_name` for `{bucketName}`). Keyword names match their route parameter by snake_case;
+    /// the positional name stands for the route parameter no keyword name claims.
+    static func sdkPathNames(_ spec: MethodSpec) -> [(sdk: String, route: String)] {
+        let routeNames = spec.pathParamNames
+        var pairs: [(sdk: String, route: String)] = []
+        var claimed = Set<String>()
+        for name in spec.keywordPath {
+            let route = routeNames.first { $0 == name } ?? routeNames.first { snakeCase($0) == name } ?? name
+            pairs.append((name, route))
+            claimed.insert(route)
+        }
+        if let positional = spec.positional {
+            let route = routeNames.contains(positional) ? positional : routeNames.last { !claimed.contains($0) } ?? positional
+            pairs.append((positional, route))
+            claimed.insert(route)
+        }
+        for route in routeNames where !claimed.contains(route) { pairs.append((route, route)) }
+        return pairs
+    }
+
+    /// `bucketName` -> `bucket_name`, `advanced-order-id` -> `advanced_order_id`.
+    static func snakeCase(_ name: String) -> String {
+        var out = ""
+        for c in name {
+            if c.isUppercase { out += (out.isEmpty ? "" : "_") + c.lowercased() }
+            else { out.append(c == "-" ? "_" : c) }
+        }
+        return out
+    }
+
     /// Pushes one table holding every parameter, the positional one included, built from the
     /// arguments at `first` and `first + 1`. The caller's own table is never modified.
     func pushNormalizedParams(argumentsAt first: Int32) throws(ParameterChecker.Failure) {
@@ -73,7 +105,8 @@ struct CallBuilder {
     /// Builds the request from the normalized table at `index` (see pushNormalizedParams).
     func build(fromParamsAt index: Int32) throws(ParameterChecker.Failure) -> APIRequest {
         var request = APIRequest(method: spec.http, route: spec.route)
-        let pathNames = Set(spec.pathParamNames)
+        let sdkPathNames = Self.sdkPathNames(spec)
+        let routeName = Dictionary(sdkPathNames.map { ($0.sdk, $0.route) }, uniquingKeysWith: { first, _ in first })
         let queryProperties = spec.query?.properties ?? [:]
         let bodySchema = spec.body
         let bodyIsObject = bodySchema.map { $0.types.contains(.object) || $0.types.contains(.any) } ?? false
@@ -89,8 +122,8 @@ struct CallBuilder {
         while lua_next(lua.state, index) != 0 {
             let key = lua.toString(-2)!
             let value = lua.absolute(-1)
-            if pathNames.contains(key) {
-                request.pathParams[key] = try pathValue(at: value, name: key)
+            if let route = routeName[key] {
+                request.pathParams[route] = try pathValue(at: value, name: key)
             } else if let schema = queryProperties[key] {
                 if validate { try checker.check(value, against: schema, name: key) }
                 request.query.append(try queryParameter(key, at: value, schema: schema))
@@ -111,13 +144,13 @@ struct CallBuilder {
                 }
             } else if validate {
                 lua.pop(2)
-                let candidates = spec.pathParamNames + (spec.query?.propertyNames ?? []) + (bodySchema?.propertyNames ?? [])
+                let candidates = sdkPathNames.map(\.sdk) + (spec.query?.propertyNames ?? []) + (bodySchema?.propertyNames ?? [])
                 throw checker.unknown(key, candidates: candidates)
             }
             lua.pop()
         }
-        for name in spec.pathParamNames where request.pathParams[name] == nil {
-            throw checker.fail("missing required parameter '\(name)'")
+        for (sdk, route) in sdkPathNames where request.pathParams[route] == nil {
+            throw checker.fail("missing required parameter '\(sdk)'")
         }
         if validate, let query = spec.query {
             let given = Set(request.query.map(\.name))
@@ -146,7 +179,11 @@ struct CallBuilder {
         let text: String
         switch lua.type(at: index) {
         case LUA_TSTRING: text = lua.toString(index)!
-        case LUA_TNUMBER: text = lua.isInteger(index) ? String(lua.toInteger(index)!) : lua.describe(index)
+        case LUA_TNUMBER:
+            if let number = lua.toNumber(index), !lua.isInteger(index), !number.isFinite {
+                throw checker.fail("parameter '\(name)' must be a string, got \(number)")
+            }
+            text = lua.isInteger(index) ? String(lua.toInteger(index)!) : lua.describe(index)
         default:
             throw checker.fail("parameter '\(name)' must be a string, got \(lua.typeName(at: index))")
         }

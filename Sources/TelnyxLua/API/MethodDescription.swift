@@ -53,7 +53,7 @@ enum MethodDescription {
             }
             lua.rawSet(-2, n)
         }
-        for name in spec.pathParamNames { add(name, spec.pathParams[name], where: "path", required: true) }
+        for (sdk, route) in CallBuilder.sdkPathNames(spec) { add(sdk, spec.pathParams[route], where: "path", required: true) }
         if let query = spec.query {
             for name in query.propertyNames {
                 add(name, query.properties[name], where: "query", required: query.required.contains(name))

@@ -18,6 +18,9 @@ struct ParameterChecker {
     func check(_ index: Int32, against schema: Schema, name: String, depth: Int = 0) throws(Failure) {
         if schema.types.contains(.any) || schema.types.isEmpty || depth > 16 { return }
         let luaType = lua.type(at: index)
+        if schema.format == "binary" && luaType == LUA_TTABLE {
+            return  // a file (telnyx.file{...}) for an upload field; MultipartFields reads it
+        }
         if luaType == LUA_TUSERDATA && LuaBridgeRegistry.isNull(lua, index) {
             return  // null clears a field; the API decides whether that field may be cleared
         }

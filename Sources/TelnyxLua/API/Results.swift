@@ -31,12 +31,13 @@ enum Results {
         do {
             try response.body.withUnsafeBufferPointer { try LuaJSONDecoder.push($0, on: lua) }
         } catch {
-            throw failure("malformed JSON in the response: \(error)", response)
+            throw failure("malformed JSON in the response of \(spec?.fullName ?? "the API") (\(response.body.count) bytes): \(error)", response)
         }
     }
 
+    /// An `APIResponseValidationError`: the status was fine, the body was not what the method returns.
     private static func failure(_ message: String, _ response: APIResponse) -> TelnyxError {
-        TelnyxError(kind: .apiStatus, message: message, status: response.status, headers: response.headers,
+        TelnyxError(kind: .responseValidation, message: message, status: response.status, headers: response.headers,
                     requestID: response.requestID)
     }
 

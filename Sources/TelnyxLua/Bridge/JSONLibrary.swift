@@ -23,7 +23,7 @@ enum JSONLibrary {
 
     /// telnyx.json.encode(value) -> string
     private static func encode(_ lua: Lua) throws -> Int32 {
-        if lua.top == 0 { throw lua.argumentError(1, "value expected") }
+        if lua.top == 0 { throw argumentError("telnyx.json.encode", "value expected") }
         do {
             let bytes = try LuaJSONEncoder.encode(lua, at: 1)
             lua.push(bytes: bytes)
@@ -36,7 +36,7 @@ enum JSONLibrary {
     /// telnyx.json.decode(text) -> value
     private static func decode(_ lua: Lua) throws -> Int32 {
         guard lua.type(at: 1) == LUA_TSTRING, let bytes = lua.toBytes(1) else {
-            throw lua.argumentError(1, "string expected, got \(lua.typeName(at: 1))")
+            throw argumentError("telnyx.json.decode", "string expected, got \(lua.typeName(at: 1))")
         }
         do {
             try LuaJSONDecoder.push(bytes, on: lua)
@@ -46,18 +46,26 @@ enum JSONLibrary {
         return 1
     }
 
+    /// `telnyx.json.decode: bad argument #1 (string expected, got number)`: the function is
+    /// named, since Lua cannot name a function reached through a table field under pcall.
+    private static func argumentError(_ function: String, _ message: String) -> LuaError {
+        LuaError.raise("\(function): bad argument #1 (\(message))")
+    }
+
     /// telnyx.array([t]) -> t, marked to encode as a JSON array even when empty.
     private static func array(_ lua: Lua) throws -> Int32 {
         if lua.isNoneOrNil(1) {
             lua.top = 0
             lua.newTable()
         } else {
-            try lua.checkTable(1)
+            guard lua.isTable(1) else {
+                throw argumentError("telnyx.array", "table or nil expected, got \(lua.typeName(at: 1))")
+            }
             lua.top = 1
             if lua_getmetatable(lua.state, 1) != 0 {
                 lua.pop()
                 if !LuaBridgeRegistry.isMarkedArray(lua, 1) {
-                    throw lua.argumentError(1, "table already has a metatable")
+                    throw argumentError("telnyx.array", "table already has a metatable")
                 }
             }
         }

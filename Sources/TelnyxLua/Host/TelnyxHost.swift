@@ -70,6 +70,7 @@ public final class TelnyxHost {
         lua.push(TelnyxVersion.string)
         lua.setField(-2, "version")
         JSONLibrary.install(into: lua)
+        CryptoLibrary.install(into: lua)
         // require "telnyx" returns the same table as the global.
         lua.getGlobal("package")
         lua.getField(-1, "loaded")
@@ -89,7 +90,10 @@ extension TelnyxHost {
     public func interruptOnSIGINT() { tl_install_sigint_handler() }
 
     /// Clears a pending interrupt (the REPL does, before reading the next line).
-    public func clearInterrupt() { tl_clear_interrupt() }
+    public func clearInterrupt() {
+        tl_clear_interrupt()
+        tl_arm_interrupt_hook(vm.lua.state)  // back to every 1000 instructions
+    }
 }
 
 /// Versions shown in banners.

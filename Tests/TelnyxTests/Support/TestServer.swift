@@ -40,6 +40,20 @@ final class TestServer: Sendable {
         var delay: Double = 0
         /// Never answer (for timeouts and cancellation).
         var hang = false
+        /// How the body goes onto the socket.
+        var delivery: Delivery = .whole
+
+        /// Ways to send a body, the last two misbehaving at the socket level.
+        enum Delivery: Sendable {
+            /// Head and body at once, the connection kept alive.
+            case whole
+            /// The head with the full Content-Length, then only the first `bytes` of the body,
+            /// then the connection is closed.
+            case cutAfter(bytes: Int)
+            /// The head with the full Content-Length, then the body one byte every `interval`
+            /// seconds, until it is all sent or the client goes away.
+            case drip(interval: Double)
+        }
 
         static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> Reply {
             Reply(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8))
@@ -54,6 +68,7 @@ final class TestServer: Sendable {
         var inFlight = 0
         var maxInFlight = 0
         var connections = 0
+        var dripped = 0
         var children: [any Channel] = []
     }
 
@@ -100,6 +115,8 @@ final class TestServer: Sendable {
     var maxInFlight: Int { state.withLockedValue { $0.maxInFlight } }
     /// TCP connections accepted.
     var connections: Int { state.withLockedValue { $0.connections } }
+    /// Body bytes sent by `.drip` replies, over all requests.
+    var drippedBytes: Int { state.withLockedValue { $0.dripped } }
 
     /// Closes the listener and every accepted connection.
     func stop() async {
@@ -122,6 +139,10 @@ final class TestServer: Sendable {
 
     fileprivate func end() {
         state.withLockedValue { $0.inFlight -= 1 }
+    }
+
+    fileprivate func countDripped() {
+        state.withLockedValue { $0.dripped += 1 }
     }
 }
 
@@ -158,9 +179,20 @@ private final class RequestHandler: ChannelInboundHandler {
                 let responseHead = HTTPResponseHead(
                     version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
                 context.write(self.wrapOutboundOut(.head(responseHead)), promise: nil)
-                context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
-                context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
-                server.end()
+                switch reply.delivery {
+                case .whole:
+                    context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
+                    context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+                    server.end()
+                case .cutAfter(let count):
+                    let part = reply.body.prefix(max(count, 0))
+                    context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: part)))), promise: nil)
+                    context.close(promise: nil)
+                    server.end()
+                case .drip(let interval):
+                    context.flush()
+                    self.drip(reply.body[...], every: interval, context: context)
+                }
             }
             if reply.delay > 0 {
                 context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(reply.delay * 1000))) {
@@ -169,6 +201,27 @@ private final class RequestHandler: ChannelInboundHandler {
             } else {
                 respond()
             }
+        }
+    }
+}
+
+extension RequestHandler {
+    /// Sends the first byte of `rest` now and schedules the next, until none is left (then ends
+    /// the response) or the client has closed the connection.
+    fileprivate func drip(_ rest: ArraySlice<UInt8>, every interval: Double, context: ChannelHandlerContext) {
+        guard context.channel.isActive else {
+            server.end()
+            return
+        }
+        guard let byte = rest.first else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            server.end()
+            return
+        }
+        server.countDripped()
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: [byte])))), promise: nil)
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(interval * 1000))) {
+            self.drip(rest.dropFirst(), every: interval, context: context)
         }
     }
 }

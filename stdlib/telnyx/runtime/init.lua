@@ -52,6 +52,12 @@ local function file(spec, options)
   error("telnyx.file: expected a path or {data = bytes, filename = ..., content_type = ...}", 2)
 end
 
+-- An option error without the runtime's position, to be raised at the caller's line.
+local function caller_error(err)
+  if type(err) ~= "string" then return err end
+  return (err:gsub("^stdlib/[^:]*:%d+: ", ""))
+end
+
 --- Installs everything into the `telnyx` table.
 function M.install(telnyx)
   telnyx.spawn = scheduler.spawn
@@ -61,9 +67,16 @@ function M.install(telnyx)
   telnyx.describe = describe
   telnyx.help = help
   telnyx.file = file
-  telnyx.configure = api.configure
+  telnyx.configure = function(options)
+    if type(options) ~= "table" then error("telnyx.configure: expected a table of options", 2) end
+    local ok, err = pcall(api.configure, options)
+    if not ok then error(caller_error(err), 2) end
+  end
   telnyx.with_options = function(options)
     if type(options) ~= "table" then error("telnyx.with_options: expected a table of options", 2) end
+    -- Checked now, so a bad option fails here rather than at the first call.
+    local ok, err = pcall(api.check_options, options)
+    if not ok then error(caller_error(err), 2) end
     return resources.resource({}, "", options)
   end
   telnyx.is_error = function(e)

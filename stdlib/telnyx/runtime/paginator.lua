@@ -148,11 +148,32 @@ local function stream(make_iterator, describe)
   return setmetatable({_iterate = make_iterator, _describe = describe}, Stream)
 end
 
--- `for x in s do`: the generic for calls the stream; a nil control value starts a new walk.
+-- `for x in s do`: the generic for calls the stream with the item it got last (nil to start a
+-- new walk). Each loop's walk is found again by that item, so loops over the same stream can
+-- nest, and a loop left by `break` leaves the others alone. Equal plain values (strings,
+-- numbers) held by two loops at once share a stack of walks, the innermost loop first.
 function Stream.__call(self, _, control)
-  if control == nil or self._walk == nil then self._walk = self._iterate(true) end
-  local item = self._walk()
-  if item == nil then self._walk = nil end
+  local walks = self._walks
+  if walks == nil then
+    walks = setmetatable({}, {__mode = "k"})  -- item -> walks that returned it last
+    self._walks = walks
+  end
+  local walk
+  if control == nil then
+    walk = self._iterate(true)
+  else
+    local waiting = walks[control]
+    if waiting == nil then
+      error("this loop over " .. tostring(self) .. " lost its place; iterate with :items() instead", 2)
+    end
+    walk = table.remove(waiting)
+    if #waiting == 0 then walks[control] = nil end
+  end
+  local item = walk()
+  if item ~= nil then
+    local waiting = walks[item]
+    if waiting then waiting[#waiting + 1] = walk else walks[item] = {walk} end
+  end
   return item
 end
 

@@ -198,6 +198,7 @@ local function wait(kind, arg)
     block_until(function() return finished[arg] end)
     finished[arg] = nil
   elseif kind == "sleep" then
+    run_ready()  -- even sleep(0) lets the tasks that are ready run
     while now() < arg do
       run_ready()
       local next_at = fire_timers()

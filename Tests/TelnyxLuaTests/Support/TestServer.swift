@@ -1,0 +1,1 @@
+../../TelnyxTests/Support/TestServer.swift
