@@ -111,6 +111,8 @@ import Testing
         try repl.press("Tab")
         try repl.wait(for: "telnyx> telnyx.phone_numbers.retrieve")
         try repl.press("C-c")
+        // Like a user, type on the fresh prompt (keys typed ahead of ^C may join the old line).
+        try repl.waitForPrompt(count: 3)
         try repl.type("string.upp")
         try repl.press("Tab")
         try repl.wait(for: "telnyx> string.upper")

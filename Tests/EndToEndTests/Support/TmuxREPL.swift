@@ -38,6 +38,8 @@ final class TmuxREPL {
 
     deinit {
         _ = try? tmux(["kill-server"])
+        // tmux leaves the socket file when its server goes with the session; remove it.
+        try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
     }
 
     /// Removes the temporary HOME (call at the end of a test that does not reuse it).
