@@ -26,10 +26,9 @@ struct ScriptRunner {
         }
         if !finishTasks() { return 1 }
         if options.interactive {
-            REPL(host: host).run()
+            REPL(host: host, showVersion: !options.showVersion).run()
         } else if options.script == nil && !options.hasExecute && !options.showVersion {
             if isatty(0) != 0 {
-                printVersion()
                 REPL(host: host).run()
             } else if !report(runScript("-")) {
                 return 1

@@ -5,38 +5,30 @@ import CLua
 import LuaShims
 import TelnyxLua
 
-/// Evaluates REPL input: an expression prints its values (`return <line>` is tried first, as
-/// lua.c does); statements run; a top-level `local` stays visible on later lines because it is
-/// kept in the REPL's own scope table, which reads through to the globals.
+/// Evaluates REPL input: an expression prints its values (`return <input>` is tried first, as
+/// lua.c does); statements run; a top-level `local` stays visible on later lines (REPLScope).
+/// Results are pretty-printed and the first one is kept in the global `_`.
 final class REPLSession {
     let host: TelnyxHost
-    private var lua: Lua { host.vm.lua }
-    /// Registry reference of the scope table every chunk runs with as its _ENV.
-    private let scopeRef: Int32
+    let scope: REPLScope
+    var lua: Lua { host.vm.lua }
+    /// The base library's `tostring`, kept so that a user redefining the global cannot break
+    /// printing.
+    private let tostringRef: Int32
 
-    init(host: TelnyxHost) {
+    init(host: TelnyxHost) throws {
         self.host = host
-        let lua = host.vm.lua
-        // scope = setmetatable({}, {__index = _G, __newindex = <globals unless declared local>})
-        _ = try? host.vm.run(Self.scopeSource, name: "=repl")
-        lua.getGlobal("__telnyx_repl_scope")
-        scopeRef = lua.ref()
-        lua.pushNil()
-        lua.setGlobal("__telnyx_repl_scope")
+        scope = try REPLScope(host: host)
+        host.vm.lua.getGlobal("tostring")
+        tostringRef = host.vm.lua.ref()
     }
-
-    private static let scopeSource = """
-        local locals = {}
-        __telnyx_repl_scope = setmetatable(locals, {__index = _G, __newindex = _G})
-        """
 
     /// True when `text` fails to compile only because it ends too early (Lua's `<eof>` rule).
     func isIncomplete(_ text: String) -> Bool {
-        if compile("return " + text) { lua.pop(); return false }
-        lua.pop()
-        if compile(rewriteLocals(text)) { lua.pop(); return false }
-        let message = lua.toString(-1) ?? ""
-        lua.pop()
+        let top = lua.top
+        defer { lua.top = top }
+        if compile("return " + text) == nil { return false }
+        guard let message = compile(LocalDeclarations.rewrite(text).code) else { return false }
         return message.hasSuffix("<eof>")
     }
 
@@ -44,53 +36,97 @@ final class REPLSession {
     func evaluate(_ text: String) {
         let top = lua.top
         defer { lua.top = top }
-        if !compile("return " + text) {
-            lua.pop()
-            guard compile(rewriteLocals(text)) else {
-                printError(lua.toString(-1) ?? "syntax error")
+        if compile("return " + text) != nil {
+            if let message = compile(LocalDeclarations.rewrite(text).code) {
+                printError(message, traceback: nil)
                 return
             }
         }
         do {
             try host.vm.call(argumentCount: 0, resultCount: tl_multret())
+        } catch let error as LuaError {
+            printError(error.message, traceback: error.traceback)
+            return
         } catch {
-            printError("\(error)")
+            printError("\(error)", traceback: nil)
             return
         }
         let count = lua.top - top
         guard count > 0 else { return }
+        let printer = makePrinter()
         var parts: [String] = []
-        for i in 1...count { parts.append(lua.describe(top + i)) }
+        for i in 1...count { parts.append(printer.render(top + i)) }
         print(parts.joined(separator: "\t"))
-        lua.pushValue(at: top + count)
+        lua.pushValue(at: top + 1)
         lua.setGlobal("_")
     }
 
-    /// Compiles `code` with the REPL scope as _ENV; leaves the function, or the message, on top.
-    private func compile(_ code: String) -> Bool {
+    /// A printer for the current terminal.
+    func makePrinter() -> PrettyPrinter {
+        PrettyPrinter(lua: lua, palette: Palette(enabled: Terminal.usesColor), width: Terminal.width,
+                      protectedToString: { [self] index in protectedToString(index) })
+    }
+
+    /// `tostring(value)` in a protected call: a failing `__tostring` gives nil, not a crash.
+    func protectedToString(_ index: Int32) -> String? {
+        let index = lua.absolute(index)
+        let top = lua.top
+        defer { lua.top = top }
+        lua.pushRef(tostringRef)
+        lua.pushValue(at: index)
+        guard (try? host.vm.call(argumentCount: 1, resultCount: 1)) != nil else { return nil }
+        return lua.toString(-1)
+    }
+
+    /// Compiles `code` with the REPL scope as _ENV and leaves the function on the stack; on a
+    /// syntax error leaves nothing and returns the message.
+    private func compile(_ code: String) -> String? {
         do {
             try host.vm.load(Array(code.utf8), name: "=stdin")
         } catch {
-            lua.push("\((error as? LuaError)?.message ?? "\(error)")")
-            return false
+            return (error as? LuaError)?.message ?? "\(error)"
         }
-        lua.pushRef(scopeRef)
+        lua.pushRef(scope.scopeRef)
         _ = lua_setupvalue(lua.state, -2, 1)
-        return true
+        return nil
     }
 
-    /// `local x, y = ...` and `local function f` at the start of a line become assignments to
-    /// the scope table, so later lines see them.
-    private func rewriteLocals(_ text: String) -> String {
-        let declared = LocalDeclarations.names(in: text)
-        guard !declared.isEmpty else { return text }
-        var prefix = ""
-        for name in declared { prefix += "rawset(_ENV, \"\(name)\", rawget(_ENV, \"\(name)\")) " }
-        return prefix + LocalDeclarations.strip(text)
+    /// Prints an error in red on a terminal, with a traceback cut to the frames that matter.
+    private func printError(_ message: String, traceback: String?) {
+        let palette = Palette(enabled: Terminal.usesColor && isatty(2) != 0)
+        if message == "interrupted" || message.hasSuffix(": interrupted") {
+            // Ctrl-C: where the code happened to be is noise; the terminal echoed ^C already.
+            Console.error((Terminal.inputIsTerminal ? "\n" : "") + palette.paint("interrupted", palette.error) + "\n")
+            return
+        }
+        var text = palette.paint(message, palette.error) + "\n"
+        if let traceback, let short = Self.shortTraceback(traceback) {
+            text += palette.paint(short, palette.dim) + "\n"
+        }
+        Console.error(text)
     }
 
-    private func printError(_ message: String) {
-        fflush(nil)
-        Console.error(message + "\n")
+    /// The traceback without the REPL's own frames (`[C]: in ?`), the `error` call itself and
+    /// the bundled runtime's internals, at most eight frames; nil when nothing is left worth
+    /// showing (an error typed at the prompt itself).
+    static func shortTraceback(_ traceback: String) -> String? {
+        let lines = traceback.split(separator: "\n").map(String.init)
+        let frames = lines.dropFirst().filter { line in
+            let t = line.trimmingPrefix("\t")
+            return t != "[C]: in ?" && t != "[C]: in function 'error'" && t != "[C]: in function 'assert'"
+                && !t.hasPrefix("stdlib/telnyx/runtime/") && t != "(...tail calls...)"
+        }
+        if frames.allSatisfy({ $0.contains("in main chunk") }) { return nil }
+        var kept = Array(frames.prefix(8))
+        if frames.count > kept.count { kept.append("\t...(\(frames.count - kept.count) more)") }
+        return "stack traceback:\n" + kept.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func trimmingPrefix(_ prefix: String) -> Substring {
+        var s = self[...]
+        while s.hasPrefix(prefix) { s = s.dropFirst(prefix.count) }
+        return s
     }
 }

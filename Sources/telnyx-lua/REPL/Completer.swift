@@ -1,0 +1,99 @@
+import CLua
+import LuaShims
+import Telnyx
+import TelnyxLua
+
+/// Tab completion candidates: keywords, REPL locals and globals, fields of tables (through
+/// `__index` tables), the whole `telnyx.` tree (catalog and actual fields, camelCase aliases
+/// left out), parameter names inside an API call's table argument and enum values inside a
+/// parameter's string. Reads Lua state only through LuaIntrospection, so it has no effects.
+struct Completer {
+    let lua: Lua
+    let scope: REPLScope
+    let catalog: Catalog
+
+    /// Full replacements for `word` (each starts with `word`), sorted, given the text before it.
+    func candidates(for word: String, before: String) -> [String] {
+        let context = CompletionContext.analyse(before) { catalog.method(named: $0) != nil }
+        switch context {
+        case .nothing:
+            return []
+        case .tableKey(let method, let keyPath):
+            guard !word.contains("."), !word.contains(":"), let spec = catalog.method(named: method) else {
+                return expression(word)
+            }
+            let keys = MethodParameters(spec).keys(at: keyPath).filter { $0.hasPrefix(word) }
+            // Keys first; a value expression (a variable) may also start here.
+            return keys.map { $0 + " = " } + (keys.isEmpty ? expression(word) : [])
+        case .stringValue(let method, let keyPath):
+            guard let spec = catalog.method(named: method) else { return [] }
+            let quote = before.last(where: { $0 == "\"" || $0 == "'" }).map(String.init) ?? "\""
+            return MethodParameters(spec).enumStrings(at: keyPath).filter { $0.hasPrefix(word) }.sorted()
+                .map { $0 + quote }
+        case .expression:
+            return expression(word)
+        }
+    }
+
+    /// Completions of a name or dotted path.
+    private func expression(_ word: String) -> [String] {
+        guard let cut = word.lastIndex(where: { $0 == "." || $0 == ":" }) else {
+            var names = Set(LuaLexer.keywords.filter { $0.hasPrefix(word) })
+            let top = lua.top
+            defer { lua.top = top }
+            for name in scope.localNames(lua) where name.hasPrefix(word) {
+                scope.pushVariable(lua, name)
+                names.insert(name + suffix(lua_type(lua.state, -1)))
+                lua.pop()
+            }
+            tl_pushglobaltable(lua.state)
+            for (name, type) in lua.safeFieldNames(-1) where name.hasPrefix(word) && isPlainName(name) {
+                if name.hasPrefix("__telnyx") { continue }
+                names.insert(name + suffix(type))
+            }
+            return names.sorted()
+        }
+        let base = String(word[..<cut])
+        let separator = word[cut]
+        let partial = String(word[word.index(after: cut)...])
+        let path = base.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard path.allSatisfy(isPlainName) else { return [] }
+        var fields: [String: Int32] = [:]
+        let top = lua.top
+        defer { lua.top = top }
+        scope.pushVariable(lua, path[0])
+        let root = lua.absolute(-1)
+        if lua.pushSafePath(Array(path.dropFirst()), from: root) != LUA_TNIL {
+            for (name, type) in lua.safeFieldNames(-1) { fields[name] = type }
+        }
+        if path[0] == "telnyx", separator == "." {
+            // Resource tables may be built lazily: the catalog knows them before they exist.
+            let children = catalog.children(of: path.dropFirst().joined(separator: "."))
+            for resource in children.resources where fields[resource] == nil { fields[resource] = LUA_TTABLE }
+            for method in children.methods where fields[method] == nil { fields[method] = LUA_TFUNCTION }
+            fields = fields.filter { !Self.isCamelCase($0.key) }
+        }
+        var results: [String] = []
+        for (name, type) in fields where name.hasPrefix(partial) && isPlainName(name) {
+            if separator == ":" && type != LUA_TFUNCTION { continue }
+            results.append(base + String(separator) + name + (separator == ":" ? "" : suffix(type)))
+        }
+        return results.sorted()
+    }
+
+    /// `.` after a table so that the next Tab goes on into it.
+    private func suffix(_ type: Int32) -> String { type == LUA_TTABLE ? "." : "" }
+
+    private func isPlainName(_ s: String) -> Bool { TableEntries.isIdentifier(s) }
+
+    /// `phoneNumbers`-style aliases: a lower-case letter followed by an upper-case one.
+    static func isCamelCase(_ name: String) -> Bool {
+        var previousLower = false
+        for c in name.utf8 {
+            let upper = c >= 0x41 && c <= 0x5A
+            if upper && previousLower { return true }
+            previousLower = c >= 0x61 && c <= 0x7A
+        }
+        return false
+    }
+}

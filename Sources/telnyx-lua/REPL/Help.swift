@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLua
+import LuaShims
+import Telnyx
+import TelnyxLua
+
+/// The REPL's global `help`: `help()` explains the REPL and lists the top-level resources;
+/// `help "phone_numbers.list"`, `help(telnyx.phone_numbers.list)` or `help "phone_numbers"`
+/// describe a method or a resource from the catalog.
+enum Help {
+    /// Registers `help` as a global of `session`'s state.
+    static func install(in session: REPLSession) {
+        session.host.vm.register("help") { lua in
+            let text = try helpText(lua, catalog: .shared)
+            print(text)
+            return 0
+        }
+    }
+
+    /// The help for the argument of the call in progress on `lua`.
+    static func helpText(_ lua: Lua, catalog: Catalog) throws -> String {
+        let formatter = HelpFormatter(catalog: catalog, palette: Palette(enabled: Terminal.usesColor),
+                                      width: Terminal.width)
+        if lua.top == 0 || lua.isNoneOrNil(1) { return formatter.overview() }
+        let name: String
+        switch lua.type(at: 1) {
+        case LUA_TSTRING:
+            name = try lua.checkString(1)
+        case LUA_TFUNCTION, LUA_TTABLE:
+            guard let described = describedName(lua) else {
+                throw LuaError.raise("help: cannot tell which API method this is; try help \"resource.method\"")
+            }
+            name = described
+        default:
+            throw lua.argumentError(1, "a method or resource (or its name) expected, got \(lua.typeName(at: 1))")
+        }
+        var key = name.hasPrefix("telnyx.") ? String(name.dropFirst("telnyx.".count)) : name
+        if key == "telnyx" { key = "" }
+        if let spec = catalog.method(named: key) { return formatter.method(spec) }
+        if key.isEmpty { return formatter.overview() }
+        if catalog.isResource(key) { return formatter.resource(key) }
+        return "No API method or resource is named \"\(name)\". Tab completes names: telnyx.<Tab>"
+    }
+
+    /// The method or resource name of the function or table at index 1, from
+    /// `telnyx.describe(value).name` when the host provides `describe` (called protected).
+    private static func describedName(_ lua: Lua) -> String? {
+        let top = lua.top
+        defer { lua.top = top }
+        lua.getGlobal("telnyx")
+        guard lua.isTable(-1) else { return nil }
+        lua.push("describe")
+        guard lua_rawget(lua.state, -2) == LUA_TFUNCTION else { return nil }
+        lua.pushValue(at: 1)
+        guard tl_pcall_traceback(lua.state, 1, 1) == LUA_OK else { return nil }
+        if lua.isTable(-1) {
+            lua.push("name")
+            lua_rawget(lua.state, -2)
+            return lua.type(at: -1) == LUA_TSTRING ? lua.toString(-1) : nil
+        }
+        return lua.type(at: -1) == LUA_TSTRING ? lua.toString(-1) : nil
+    }
+}

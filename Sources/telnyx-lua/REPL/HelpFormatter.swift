@@ -1,0 +1,203 @@
+import Telnyx
+
+/// Writes the text of `help`: the REPL overview, a resource's contents, and a method's route,
+/// parameters, result and an example call, all from the catalog.
+struct HelpFormatter {
+    let catalog: Catalog
+    let palette: Palette
+    let width: Int
+
+    /// `help()`: how the REPL works and the top-level resources.
+    func overview() -> String {
+        let resources = catalog.children(of: "").resources
+        return """
+            \(palette.paint("telnyx-lua REPL", palette.heading))
+              Type Lua: an expression prints its value (1 + 1), statements run, unfinished
+              input continues on a "...>" line. A top-level `local` stays visible. The last
+              result is in `_`. Ctrl-C stops running code (or clears the line); Ctrl-D exits.
+              Tab completes names, `telnyx.` paths, parameter names inside an API call's
+              table ({fi<Tab>) and enum values inside its strings.
+              Calls follow the SDK: telnyx.<resource>.<method>("id", {param = value}).
+              help "resource" or help "resource.method" (or help(telnyx.x.y)) for details.
+
+            \(palette.paint("Resources (\(resources.count)); help \"name\" for one:", palette.heading))
+            \(columns(resources))
+            """
+    }
+
+    /// `help "resource"`: its sub-resources and methods with their summaries.
+    func resource(_ path: String) -> String {
+        let children = catalog.children(of: path)
+        var lines = [palette.paint("telnyx.\(path)", palette.heading)]
+        if !children.resources.isEmpty {
+            lines.append("Sub-resources:")
+            lines.append(columns(children.resources))
+        }
+        if !children.methods.isEmpty {
+            lines.append("Methods:")
+            let nameWidth = min((children.methods.map(\.count).max() ?? 0) + 2, 28)
+            for name in children.methods {
+                guard let spec = catalog.method(named: path + "." + name) else { continue }
+                let padded = name.padding(nameWidth)
+                let route = "\(spec.http) \(spec.route)"
+                let summary = spec.summary.map { "  " + $0 } ?? ""
+                lines.append("  " + padded + route + palette.paint(summary, palette.dim))
+            }
+        }
+        lines.append("help \"\(path).<method>\" describes a method.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `help "resource.method"`: verb and route, summary, parameters, result and an example.
+    func method(_ spec: MethodSpec) -> String {
+        var lines: [String] = []
+        lines.append(palette.paint("telnyx.\(spec.fullName)", palette.heading) + "  " + spec.http + " " + spec.route)
+        if let summary = spec.summary { lines.append("  " + summary) }
+        let parameters = MethodParameters(spec)
+        if parameters.all.isEmpty {
+            lines.append("Parameters: none")
+        } else {
+            lines.append("Parameters:")
+            let nameWidth = min((parameters.all.map(\.name.count).max() ?? 0) + 2, 30)
+            for parameter in parameters.all {
+                var where_ = parameter.location.rawValue
+                if parameter.positional { where_ += ", 1st argument" }
+                let required = parameter.required ? palette.paint(" required", palette.error) : ""
+                lines.append("  " + parameter.name.padding(nameWidth) + "\(where_)  \(typeText(parameter.schema))" + required)
+                lines += details(parameter.schema, indent: 4, depth: 1)
+            }
+        }
+        lines.append("Returns: " + resultText(spec.result))
+        lines.append("Example:")
+        lines.append("  " + palette.paint(example(spec, parameters), palette.string))
+        return lines.joined(separator: "\n")
+    }
+
+    /// Enum values and, for objects, their members (two levels, then `{...}`), each level
+    /// indented two more columns than its parent.
+    private func details(_ schema: Schema, indent: Int, depth: Int) -> [String] {
+        let pad = String(repeating: " ", count: indent)
+        var lines: [String] = []
+        if let values = schema.enumValues ?? schema.items?.enumValues, !values.isEmpty {
+            let shown = values.prefix(16).map(jsonText).joined(separator: ", ")
+            let text = "one of: " + shown + (values.count > 16 ? ", ... (\(values.count) in all)" : "")
+            lines += wrap(text, indent: indent + 2)
+        }
+        let members = schema.properties.isEmpty ? schema.items?.properties ?? [:] : schema.properties
+        let required = schema.properties.isEmpty ? schema.items?.required ?? [] : schema.required
+        guard !members.isEmpty else { return lines }
+        if depth > 2 { return lines + [pad + "{...}"] }
+        let nameWidth = min((members.keys.map(\.count).max() ?? 0) + 2, 30)
+        for name in members.keys.sorted() {
+            let member = members[name]!
+            let mark = required.contains(name) ? palette.paint(" required", palette.error) : ""
+            lines.append(pad + name.padding(nameWidth) + typeText(member) + mark)
+            lines += details(member, indent: indent + 2, depth: depth + 1)
+        }
+        return lines
+    }
+
+    /// `text` broken at spaces into lines of the terminal width, each indented.
+    private func wrap(_ text: String, indent: Int) -> [String] {
+        let pad = String(repeating: " ", count: indent)
+        let limit = max(width - indent, 20)
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > limit {
+                lines.append(pad + line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(pad + line) }
+        return lines
+    }
+
+    /// `string`, `integer|null`, `array of string`, `string (date-time)`.
+    func typeText(_ schema: Schema) -> String {
+        var text = schema.types.map { type -> String in
+            if type == .array, let items = schema.items { return "array of " + typeText(items) }
+            return type.rawValue
+        }.joined(separator: "|")
+        if schema.nullable { text += "|null" }
+        if let format = schema.format { text += " (\(format))" }
+        return text
+    }
+
+    private func resultText(_ result: ResultKind) -> String {
+        switch result {
+        case .json: return "a table (the decoded JSON response)"
+        case .none: return "nothing (no response body)"
+        case .binary: return "a string (the file's bytes)"
+        case .page(let scheme):
+            return "a paginator (\(scheme.rawValue)): iterating it fetches page after page"
+        case .texml(let key):
+            return "a paginator over `\(key)` (TeXML pages): iterating it fetches page after page"
+        }
+    }
+
+    /// An example call: positional path parameter first, then the required parameters (or
+    /// nothing) in a table.
+    func example(_ spec: MethodSpec, _ parameters: MethodParameters) -> String {
+        var arguments: [String] = []
+        if let positional = spec.positional { arguments.append("\"\(positional)\"") }
+        let required = parameters.all.filter { !$0.positional && $0.required }
+        if !required.isEmpty {
+            let fields = required.prefix(4).map { "\($0.name) = \(placeholder($0.schema))" }
+            arguments.append("{" + fields.joined(separator: ", ") + (required.count > 4 ? ", ..." : "") + "}")
+        }
+        let call = "telnyx.\(spec.fullName)(\(arguments.joined(separator: ", ")))"
+        switch spec.result {
+        case .page, .texml: return "for item in \(call) do print(item) end"
+        case .none: return call
+        default: return "local result = \(call)"
+        }
+    }
+
+    private func placeholder(_ schema: Schema) -> String {
+        if let first = schema.enumValues?.first { return jsonText(first) }
+        switch schema.types.first ?? .any {
+        case .string: return "\"...\""
+        case .integer: return "1"
+        case .number: return "1.5"
+        case .boolean: return "true"
+        case .array: return "{...}"
+        case .object: return "{...}"
+        case .any: return "..."
+        }
+    }
+
+    private func jsonText(_ value: JSONValue) -> String {
+        if let s = value.stringValue { return "\"\(s)\"" }
+        return value.jsonString
+    }
+
+    /// Names laid out in columns across the terminal.
+    private func columns(_ names: [String]) -> String {
+        guard let longest = names.map(\.count).max() else { return "  (none)" }
+        let cell = longest + 2
+        let perLine = max(1, (width - 2) / cell)
+        var lines: [String] = []
+        var index = 0
+        while index < names.count {
+            let row = names[index..<min(index + perLine, names.count)]
+            lines.append("  " + row.map { $0.padding(cell) }.joined().trimmingTrailingSpaces)
+            index += perLine
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// The string padded with spaces to `width` characters (at least one space after).
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+
+    fileprivate var trimmingTrailingSpaces: String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+@preconcurrency import CEditline
+import LuaShims
+
+/// libedit's readline-compatible line editor: prompts, Tab completion and Ctrl-C at the prompt.
+/// libedit calls back through C function pointers that cannot capture anything, so the one
+/// editor of the process is reachable through a static.
+final class LineEditor {
+    /// What `readLine` got.
+    enum Input {
+        case line(String)
+        /// Ctrl-C at the prompt: the line (and any pending continuation lines) is dropped.
+        case interrupted
+        case endOfInput
+    }
+
+    /// Gives completion candidates for (word, text before the word).
+    typealias CompletionSource = (_ word: String, _ before: String) -> [String]
+
+    /// The editor libedit's callbacks reach. Only the REPL's thread ever touches it, and only
+    /// while it is inside `readline`.
+    nonisolated(unsafe) private static var current: LineEditor?
+
+    private let complete: CompletionSource
+    /// Lines of the chunk read so far (before the current line), for completion context.
+    var pendingText = ""
+
+    init(complete: @escaping CompletionSource) {
+        self.complete = complete
+        // libedit decodes and echoes multibyte input by the locale's character type; numbers
+        // (LC_NUMERIC) stay as Lua prints them.
+        setlocale(LC_CTYPE, "")
+        rl_readline_name = UnsafePointer(strdup("telnyx-lua"))
+        // `.` and `:` are not word breaks, so `telnyx.phone_nu` completes as one word; brackets,
+        // operators and quotes are, so a key after `{` or a value inside `"` is its own word.
+        rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"\\'`@$><=;|&{(,)}[]+-*/%^~#"))
+        rl_attempted_completion_function = { text, start, _ in
+            LineEditor.current?.completionMatches(text.map { String(cString: $0) } ?? "", start: Int(start))
+        }
+        // libedit's own signal handlers would re-raise SIGINT to the process group; the prompt
+        // installs its own handler instead (see readLine).
+        rl_catch_signals = 0
+        // Reading keys ourselves lets a Ctrl-C that arrives while libedit is busy (redrawing a
+        // completion, say) end the line too, not only one that interrupts a blocked read.
+        rl_getc_function = { _ in LineEditor.readCharacter() }
+        // A parent that blocked SIGINT (some launchers and test runners do) would make Ctrl-C
+        // do nothing at all.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &interrupt, nil)
+        LineEditor.current = self
+    }
+
+    /// Reads one line with `prompt`.
+    func readLine(prompt: String) -> Input {
+        tl_clear_interrupt()
+        let previous = Self.installPromptInterruptHandler()
+        defer { sigaction(SIGINT, [previous], nil) }
+        guard let raw = readline(prompt) else {
+            if tl_interrupt_requested() != 0 {
+                tl_clear_interrupt()
+                return .interrupted
+            }
+            return .endOfInput
+        }
+        defer { free(raw) }
+        return .line(String(cString: raw))
+    }
+
+    /// The next character typed, as a Unicode code point (libedit takes the result as a wide
+    /// character); -1 at end of input or once Ctrl-C was pressed, which ends `readline`.
+    private static func readCharacter() -> Int32 {
+        guard let lead = readByte() else { return -1 }
+        let length = lead < 0x80 ? 1 : lead >> 5 == 0x6 ? 2 : lead >> 4 == 0xE ? 3 : lead >> 3 == 0x1E ? 4 : 1
+        guard length > 1 else { return Int32(lead) }
+        var scalar = UInt32(lead) & (0xFF >> (length + 1))
+        for _ in 1..<length {
+            guard let next = readByte() else { return -1 }
+            scalar = scalar << 6 | UInt32(next & 0x3F)
+        }
+        return Int32(bitPattern: scalar)
+    }
+
+    /// One byte of stdin, waking every 100 ms to notice a Ctrl-C whose signal did not
+    /// interrupt the read; nil at end of input or on Ctrl-C.
+    private static func readByte() -> UInt8? {
+        while true {
+            if tl_interrupt_requested() != 0 { return nil }
+            var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 100)
+            if ready == 0 || (ready < 0 && errno == EINTR) { continue }
+            var byte: UInt8 = 0
+            let n = read(0, &byte, 1)
+            if n == 1 { return byte }
+            if n < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
+
+    /// A SIGINT handler without SA_RESTART: the terminal read inside libedit fails with EINTR,
+    /// so `readline` returns, and the flag tells that apart from end of input.
+    private static func installPromptInterruptHandler() -> sigaction {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in tl_request_interrupt() }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        var previous = sigaction()
+        sigaction(SIGINT, &action, &previous)
+        return previous
+    }
+
+    /// Builds libedit's match array: the common prefix to insert first, then the matches,
+    /// NULL-terminated, all malloc'ed (libedit frees them).
+    private func completionMatches(_ word: String, start: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        rl_attempted_completion_over = 1
+        rl_completion_append_character = 0
+        let line = rl_line_buffer.map { String(cString: $0) } ?? ""
+        // `start` counts characters (libedit works on wide characters), not bytes.
+        let lineBefore = String(String.UnicodeScalarView(line.unicodeScalars.prefix(start)))
+        let before = pendingText.isEmpty ? lineBefore : pendingText + "\n" + lineBefore
+        let matches = complete(word, before)
+        guard !matches.isEmpty else { return nil }
+        let list = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (matches.count + 2))!
+            .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: matches.count + 2)
+        list[0] = strdup(matches.count == 1 ? matches[0] : Self.commonPrefix(matches))
+        if matches.count == 1 {
+            list[1] = nil
+        } else {
+            for (i, match) in matches.enumerated() { list[i + 1] = strdup(match) }
+            list[matches.count + 1] = nil
+        }
+        return list
+    }
+
+    /// The longest prefix all `strings` share (by characters).
+    static func commonPrefix(_ strings: [String]) -> String {
+        guard var prefix = strings.first.map({ Array($0) }) else { return "" }
+        for s in strings.dropFirst() {
+            let chars = Array(s)
+            var n = 0
+            while n < prefix.count, n < chars.count, prefix[n] == chars[n] { n += 1 }
+            prefix = Array(prefix.prefix(n))
+        }
+        return String(prefix)
+    }
+}

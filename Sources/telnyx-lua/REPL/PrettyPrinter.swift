@@ -1,0 +1,191 @@
+import CLua
+import LuaShims
+import TelnyxLua
+
+/// Renders REPL results: tables nested with sorted keys, short tables on one line, scalar
+/// arrays packed to the terminal width, cycles marked, depth/length limits, long strings cut,
+/// `telnyx.null` as `null`, paginators as a summary (never fetched), and values with a
+/// `__tostring` through `tostring`.
+struct PrettyPrinter {
+    let lua: Lua
+    let palette: Palette
+    /// Columns available.
+    var width: Int
+    /// Tables deeper than this print as `{...}`.
+    var maxDepth = 6
+    /// Entries shown per table before `... (n more)`.
+    var maxEntries = 60
+    /// Calls `tostring` on the value at the given index, protected; nil when it failed.
+    let protectedToString: (Int32) -> String?
+
+    /// The value at `index` as the REPL shows a result (may span lines).
+    func render(_ index: Int32) -> String {
+        var path: Set<UnsafeRawPointer> = []
+        let limit = max(width * 20, 2000)
+        return render(lua.absolute(index), column: 0, indent: 0, depth: 0, path: &path, stringLimit: limit)
+    }
+
+    private func render(_ index: Int32, column: Int, indent: Int, depth: Int,
+                        path: inout Set<UnsafeRawPointer>, stringLimit: Int) -> String {
+        guard lua_type(lua.state, index) == LUA_TTABLE, !hasCustomText(index) else {
+            return scalar(index, stringLimit: stringLimit)
+        }
+        let pointer = lua_topointer(lua.state, index)!
+        if path.contains(pointer) { return palette.paint("<cycle>", palette.dim) }
+        if depth >= maxDepth { return palette.paint("{...}", palette.dim) }
+        if let flat = flat(index, budget: width - column, path: path) { return flat }
+        path.insert(pointer)
+        defer { path.remove(pointer) }
+        let entries = TableEntries(lua, index, limit: maxEntries)
+        let inner = String(repeating: " ", count: indent + 2)
+        if entries.isScalarArray {
+            return packed(entries, index: index, indent: indent)
+        }
+        var lines: [String] = []
+        for entry in entries.keys {
+            let key = entry.label
+            lua.pushKeyedValue(index, entry)
+            let value = render(lua.absolute(-1), column: indent + 2 + key.count, indent: indent + 2,
+                               depth: depth + 1, path: &path, stringLimit: max(width - indent - 3 - key.count, 24))
+            lua.pop()
+            lines.append(inner + key + value + ",")
+        }
+        if entries.omitted > 0 {
+            lines.append(inner + palette.paint("... (\(entries.omitted) more)", palette.dim))
+        }
+        return "{\n" + lines.joined(separator: "\n") + "\n" + String(repeating: " ", count: indent) + "}"
+    }
+
+    /// One-line form of the value within `budget` columns, or nil when it does not fit.
+    /// `budget` counts visible characters; colour codes are not counted.
+    private func flat(_ index: Int32, budget: Int, path: Set<UnsafeRawPointer>) -> String? {
+        var visible = 0
+        let text = flatText(index, budget: budget, path: path, depth: 0, visible: &visible)
+        return text != nil && visible <= budget ? text : nil
+    }
+
+    private func flatText(_ index: Int32, budget: Int, path: Set<UnsafeRawPointer>, depth: Int,
+                          visible: inout Int) -> String? {
+        let index = lua.absolute(index)
+        guard lua_type(lua.state, index) == LUA_TTABLE, !hasCustomText(index) else {
+            let text = scalar(index, stringLimit: max(budget - visible, 24))
+            visible += visibleWidth(text)
+            return text
+        }
+        let pointer = lua_topointer(lua.state, index)!
+        if path.contains(pointer) {
+            visible += "<cycle>".count
+            return palette.paint("<cycle>", palette.dim)
+        }
+        if depth >= maxDepth { return nil }
+        var path = path
+        path.insert(pointer)
+        let entries = TableEntries(lua, index, limit: maxEntries)
+        if entries.omitted > 0 { return nil }
+        var parts: [String] = []
+        visible += 2
+        for entry in entries.keys {
+            let key = entry.label
+            visible += key.count + (parts.isEmpty ? 0 : 2)
+            lua.pushKeyedValue(index, entry)
+            let value = flatText(-1, budget: budget, path: path, depth: depth + 1, visible: &visible)
+            lua.pop()
+            guard let value, visible <= budget else { return nil }
+            parts.append(key + value)
+        }
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+
+    /// An array of scalars too long for one line, packed several items a line.
+    private func packed(_ entries: TableEntries, index: Int32, indent: Int) -> String {
+        let inner = String(repeating: " ", count: indent + 2)
+        var lines: [String] = []
+        var line = ""
+        var lineWidth = 0
+        for entry in entries.keys {
+            lua.pushKeyedValue(index, entry)
+            let item = scalar(-1, stringLimit: max(width - indent - 3, 24)) + ","
+            lua.pop()
+            let itemWidth = visibleWidth(item)
+            if !line.isEmpty, indent + 2 + lineWidth + 1 + itemWidth > width {
+                lines.append(inner + line)
+                line = ""
+                lineWidth = 0
+            }
+            line += (line.isEmpty ? "" : " ") + item
+            lineWidth += (lineWidth == 0 ? 0 : 1) + itemWidth
+        }
+        if !line.isEmpty { lines.append(inner + line) }
+        if entries.omitted > 0 { lines.append(inner + palette.paint("... (\(entries.omitted) more)", palette.dim)) }
+        return "{\n" + lines.joined(separator: "\n") + "\n" + String(repeating: " ", count: indent) + "}"
+    }
+
+    /// Whether a table prints as text rather than as its fields: a paginator, or a value whose
+    /// metatable has `__tostring` (an error object, say).
+    private func hasCustomText(_ index: Int32) -> Bool {
+        if lua.metaString(index, "__name") == "telnyx.Paginator" { return true }
+        lua.pushMetaField(index, "__tostring")
+        defer { lua.pop() }
+        return !lua.isNoneOrNil(-1)
+    }
+
+    /// Anything but a plain table, on one line.
+    func scalar(_ index: Int32, stringLimit: Int) -> String {
+        let index = lua.absolute(index)
+        switch lua_type(lua.state, index) {
+        case LUA_TNIL: return palette.paint("nil", palette.constant)
+        case LUA_TBOOLEAN: return palette.paint(lua.toBool(index) ? "true" : "false", palette.constant)
+        case LUA_TNUMBER:
+            // Lua's own conversion of a copy: integers as integers, floats as %.14g (1.0, 1e+100).
+            lua.pushValue(at: index)
+            defer { lua.pop() }
+            return palette.paint(lua.toString(-1) ?? "?", palette.number)
+        case LUA_TSTRING:
+            return palette.paint(LuaStringLiteral.quote(lua.toBytes(index) ?? .init(start: nil, count: 0), limit: stringLimit), palette.string)
+        default:
+            if lua.isTelnyxNull(index) { return palette.paint("null", palette.constant) }
+            if lua.metaString(index, "__name") == "telnyx.Paginator" { return paginator(index) }
+            lua.pushMetaField(index, "__tostring")
+            let custom = !lua.isNoneOrNil(-1)
+            lua.pop()
+            if custom, let text = protectedToString(index) { return text }
+            let kind = lua.typeName(at: index)
+            let address = lua_topointer(lua.state, index).map { String(UInt(bitPattern: $0), radix: 16) } ?? "?"
+            return palette.paint("\(kind): 0x\(address)", palette.function)
+        }
+    }
+
+    /// `<paginator phone_numbers.list {filter = {tag = "x"}}: iterate to fetch>`, read with
+    /// rawget so that nothing is fetched.
+    private func paginator(_ index: Int32) -> String {
+        lua.push("method")
+        lua_rawget(lua.state, index)
+        let method = lua.toString(-1) ?? "?"
+        lua.pop()
+        lua.push("params")
+        lua_rawget(lua.state, index)
+        defer { lua.pop() }
+        var params = ""
+        if lua.isTable(-1), TableEntries(lua, lua.absolute(-1), limit: 1).keys.count > 0 {
+            let plain = PrettyPrinter(lua: lua, palette: Palette(enabled: false), width: 10_000,
+                                      protectedToString: protectedToString)
+            params = " " + plain.render(-1)
+        }
+        return palette.paint("<paginator \(method)\(params): iterate to fetch>", palette.function)
+    }
+
+    private func visibleWidth(_ text: String) -> Int {
+        var count = 0
+        var inEscape = false
+        for scalar in text.unicodeScalars {
+            if inEscape {
+                if scalar == "m" { inEscape = false }
+            } else if scalar == "\u{1B}" {
+                inEscape = true
+            } else {
+                count += 1
+            }
+        }
+        return count
+    }
+}
