@@ -3,9 +3,9 @@
 -- telnyx.texml.accounts.calls.retrieve_calls, ... are made on first use; pairs() on a resource
 -- lists its sub-resources and methods; camelCase names of the JavaScript SDK resolve to the
 -- same methods (telnyx.phoneNumbers.slimList).
+local require = require  -- captured: a script replacing the global cannot intercept
 local api = require "telnyx.runtime.api"
 local scheduler = require "telnyx.runtime.scheduler"
-local paginator = require "telnyx.runtime.paginator"
 
 local M = {}
 
@@ -35,7 +35,8 @@ local function make_method(full, result, options)
     local fetch = starter(full, options)
     fn = function(...)
       local params = api.normalize(full, ...)
-      return paginator.new(full, result, params, fetch)
+      -- Loaded on first use: a script that lists nothing does not pay for compiling it.
+      return require("telnyx.runtime.paginator").new(full, result, params, fetch)
     end
   else
     local start = starter(full, options)
