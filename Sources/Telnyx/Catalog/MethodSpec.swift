@@ -69,7 +69,7 @@ public struct MethodSpec: Sendable {
     public var fullName: String { resource + "." + name }
     /// The HTTP method (`GET`, `POST`, ...).
     public let http: String
-    /// The route under /v2 with `{param}` placeholders.
+    /// The route under /v2 with `{param}` slots.
     public let route: String
     /// The path parameter taken as the first positional argument, if any.
     public let positional: String?

@@ -4,7 +4,7 @@ public struct APIRequest: Sendable, CustomStringConvertible {
     public var method: String
     /// The route template relative to the base URL, e.g. `/phone_numbers/{id}`.
     public var route: String
-    /// Values for the `{name}` placeholders of `route`; each must be present and non-empty.
+    /// Values for the `{name}` slots of `route`; each must be present and non-empty.
     public var pathParams: [String: String]
     /// Query parameters in order.
     public var query: [QueryParameter]

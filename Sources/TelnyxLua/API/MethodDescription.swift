@@ -6,7 +6,7 @@ import Telnyx
 /// tools (completion): name, http, route, summary, operation_id, result, positional, and
 /// `parameters`, a list of {name, where = "path"|"query"|"body", type, required, enum,
 /// fields (nested names)}, plus `example`, a call in Lua.
-enum MethodDescription {
+public enum MethodDescription {
     static func push(_ spec: MethodSpec, on lua: Lua) {
         lua.newTable(recordCapacity: 10)
         let fields: [(String, String?)] = [
@@ -67,27 +67,28 @@ enum MethodDescription {
         lua.setField(-2, "parameters")
     }
 
-    /// A call in Lua that fills the required parameters with placeholders.
-    static func example(_ spec: MethodSpec) -> String {
+    /// A call in Lua, positional path parameter first, the required parameters filled with
+    /// sample values (shown by `telnyx.help` and the REPL's `help`).
+    public static func example(_ spec: MethodSpec) -> String {
         var parts: [String] = []
         for name in spec.keywordPath { parts.append("\(name) = \"...\"") }
         if let query = spec.query {
-            for name in query.required.sorted() { parts.append("\(name) = \(placeholder(query.properties[name]))") }
+            for name in query.required.sorted() { parts.append("\(name) = \(sampleValue(query.properties[name]))") }
         }
         if let body = spec.body {
-            for name in body.required.sorted() { parts.append("\(name) = \(placeholder(body.properties[name]))") }
+            for name in body.required.sorted() { parts.append("\(name) = \(sampleValue(body.properties[name]))") }
         }
         if case .page = spec.result, parts.isEmpty, spec.positional == nil {
             return "for item in telnyx.\(spec.fullName){page = {size = 50}} do print(item.id) end"
         }
         let table = parts.isEmpty ? nil : "{" + parts.joined(separator: ", ") + "}"
         if let positional = spec.positional {
-            return "telnyx.\(spec.fullName)(\"\(positional)-value\"\(table.map { ", " + $0 } ?? ""))"
+            return "telnyx.\(spec.fullName)(\"\(positional)\"\(table.map { ", " + $0 } ?? ""))"
         }
         return "telnyx.\(spec.fullName)\(table ?? "()")"
     }
 
-    private static func placeholder(_ schema: Schema?) -> String {
+    private static func sampleValue(_ schema: Schema?) -> String {
         guard let schema else { return "\"...\"" }
         if let first = schema.enumValues?.first { return first.jsonString }
         switch schema.types.first {

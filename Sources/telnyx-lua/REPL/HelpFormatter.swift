@@ -1,4 +1,5 @@
 import Telnyx
+import TelnyxLua
 
 /// Writes the text of `help`: the REPL overview, a resource's contents, and a method's route,
 /// parameters, result and an example call, all from the catalog.
@@ -69,7 +70,7 @@ struct HelpFormatter {
         }
         lines.append("Returns: " + resultText(spec.result))
         lines.append("Example:")
-        lines.append("  " + palette.paint(example(spec, parameters), palette.string))
+        lines.append("  " + palette.paint(MethodDescription.example(spec), palette.string))
         return lines.joined(separator: "\n")
     }
 
@@ -134,37 +135,6 @@ struct HelpFormatter {
             return "a paginator (\(scheme.rawValue)): iterating it fetches page after page"
         case .texml(let key):
             return "a paginator over `\(key)` (TeXML pages): iterating it fetches page after page"
-        }
-    }
-
-    /// An example call: positional path parameter first, then the required parameters (or
-    /// nothing) in a table.
-    func example(_ spec: MethodSpec, _ parameters: MethodParameters) -> String {
-        var arguments: [String] = []
-        if let positional = spec.positional { arguments.append("\"\(positional)\"") }
-        let required = parameters.all.filter { !$0.positional && $0.required }
-        if !required.isEmpty {
-            let fields = required.prefix(4).map { "\($0.name) = \(placeholder($0.schema))" }
-            arguments.append("{" + fields.joined(separator: ", ") + (required.count > 4 ? ", ..." : "") + "}")
-        }
-        let call = "telnyx.\(spec.fullName)(\(arguments.joined(separator: ", ")))"
-        switch spec.result {
-        case .page, .texml: return "for item in \(call) do print(item) end"
-        case .none: return call
-        default: return "local result = \(call)"
-        }
-    }
-
-    private func placeholder(_ schema: Schema) -> String {
-        if let first = schema.enumValues?.first { return jsonText(first) }
-        switch schema.types.first ?? .any {
-        case .string: return "\"...\""
-        case .integer: return "1"
-        case .number: return "1.5"
-        case .boolean: return "true"
-        case .array: return "{...}"
-        case .object: return "{...}"
-        case .any: return "..."
         }
     }
 
