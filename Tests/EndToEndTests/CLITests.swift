@@ -96,6 +96,14 @@ import Testing
         #expect(try lua(["-E", "-e", "print(greeting)"], env: ["LUA_INIT": "greeting = 'hi'"]).stdout == "nil\n")
     }
 
+    @Test func aCallWithoutAnAPIKeyFailsBeforeSending() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("telnyx-nokey-\(UUID().uuidString)")
+        let r = try lua(["-e", "telnyx.phone_numbers.list():first()"],
+                        env: ["HOME": home.path, "XDG_CONFIG_HOME": home.path, "TELNYX_BASE_URL": "http://127.0.0.1:9"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("telnyx-lua: AuthenticationError: no API key: set TELNYX_API_KEY"))
+    }
+
     @Test func optionsAndHelp() throws {
         let help = try lua(["--help"])
         #expect(help.status == 0)

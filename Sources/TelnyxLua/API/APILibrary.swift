@@ -83,6 +83,14 @@ final class APILibrary {
         if let answer = try DryRunHook(lua: lua, state: state).intercept(request, spec: spec, options: requestOptions) {
             id = state.engine.resolved(answer)
         } else {
+            guard state.options.apiKey != nil || state.options.clientID != nil || requestOptions?.apiKey != nil else {
+                // As the SDKs do: no request without credentials.
+                ErrorTables.push(type: "AuthenticationError", message: """
+                    no API key: set TELNYX_API_KEY, use --profile NAME, call telnyx.configure{api_key = ...}, \
+                    or try the sandbox (telnyx-lua --sandbox)
+                    """, on: lua)
+                throw LuaError.raiseValue()
+            }
             id = state.engine.start(request, on: state.client, options: requestOptions)
         }
         state.pending[id] = spec
