@@ -24,60 +24,50 @@ public enum MethodDescription {
         lua.setField(-2, "checked")
         lua.newTable()
         var n: Int64 = 0
-        func add(_ name: String, _ schema: Schema?, where place: String, required: Bool) {
+        for parameter in MethodParameters(spec).all {
             n += 1
-            lua.newTable(recordCapacity: 6)
-            lua.push(name)
-            lua.setField(-2, "name")
-            lua.push(place)
-            lua.setField(-2, "where")
-            lua.push((schema?.types ?? [.string]).map(\.rawValue).joined(separator: "|"))
-            lua.setField(-2, "type")
-            lua.push(required)
-            lua.setField(-2, "required")
-            if let values = schema?.enumValues, !values.isEmpty {
-                lua.newTable(arrayCapacity: Int32(values.count))
-                for (i, value) in values.enumerated() {
-                    lua.push(value.stringValue ?? value.jsonString)
-                    lua.rawSet(-2, Int64(i + 1))
-                }
-                lua.setField(-2, "enum")
-            }
-            if let names = schema?.propertyNames ?? schema?.items?.propertyNames, !names.isEmpty {
-                lua.newTable(arrayCapacity: Int32(names.count))
-                for (i, field) in names.enumerated() {
-                    lua.push(field)
-                    lua.rawSet(-2, Int64(i + 1))
-                }
-                lua.setField(-2, "fields")
-            }
+            push(parameter, on: lua)
             lua.rawSet(-2, n)
         }
-        for (sdk, route) in CallBuilder.sdkPathNames(spec) { add(sdk, spec.pathParams[route], where: "path", required: true) }
-        if let query = spec.query {
-            for name in query.propertyNames {
-                add(name, query.properties[name], where: "query", required: query.required.contains(name))
-            }
-        }
-        if let body = spec.body {
-            for name in body.propertyNames {
-                add(name, body.properties[name], where: "body", required: body.required.contains(name))
-            }
-        }
         lua.setField(-2, "parameters")
+    }
+
+    /// {name, where, type, required, enum, fields} for one parameter.
+    private static func push(_ parameter: MethodParameters.Parameter, on lua: Lua) {
+        let schema = parameter.schema
+        lua.newTable(recordCapacity: 6)
+        lua.push(parameter.name)
+        lua.setField(-2, "name")
+        lua.push(parameter.location.rawValue)
+        lua.setField(-2, "where")
+        lua.push(schema.types.map(\.rawValue).joined(separator: "|"))
+        lua.setField(-2, "type")
+        lua.push(parameter.required)
+        lua.setField(-2, "required")
+        if let values = schema.enumValues, !values.isEmpty {
+            lua.newTable(arrayCapacity: Int32(values.count))
+            for (i, value) in values.enumerated() {
+                lua.push(value.stringValue ?? value.jsonString)
+                lua.rawSet(-2, Int64(i + 1))
+            }
+            lua.setField(-2, "enum")
+        }
+        let names = schema.propertyNames.isEmpty ? schema.items?.propertyNames ?? [] : schema.propertyNames
+        if !names.isEmpty {
+            lua.newTable(arrayCapacity: Int32(names.count))
+            for (i, field) in names.enumerated() {
+                lua.push(field)
+                lua.rawSet(-2, Int64(i + 1))
+            }
+            lua.setField(-2, "fields")
+        }
     }
 
     /// A call in Lua, positional path parameter first, the required parameters filled with
     /// sample values (shown by `telnyx.help` and the REPL's `help`).
     public static func example(_ spec: MethodSpec) -> String {
-        var parts: [String] = []
-        for name in spec.keywordPath { parts.append("\(name) = \"...\"") }
-        if let query = spec.query {
-            for name in query.required.sorted() { parts.append("\(name) = \(sampleValue(query.properties[name]))") }
-        }
-        if let body = spec.body {
-            for name in body.required.sorted() { parts.append("\(name) = \(sampleValue(body.properties[name]))") }
-        }
+        let parts = MethodParameters(spec).all.filter { $0.required && !$0.positional }
+            .map { "\($0.name) = \(sampleValue($0.schema))" }
         if case .page = spec.result, parts.isEmpty, spec.positional == nil {
             return "for item in telnyx.\(spec.fullName){page = {size = 50}} do print(item.id) end"
         }
@@ -88,8 +78,7 @@ public enum MethodDescription {
         return "telnyx.\(spec.fullName)\(table ?? "()")"
     }
 
-    private static func sampleValue(_ schema: Schema?) -> String {
-        guard let schema else { return "\"...\"" }
+    private static func sampleValue(_ schema: Schema) -> String {
         if let first = schema.enumValues?.first { return first.jsonString }
         switch schema.types.first {
         case .integer: return "1"

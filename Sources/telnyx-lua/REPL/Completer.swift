@@ -2,6 +2,7 @@ import CLua
 import LuaShims
 import Telnyx
 import TelnyxLua
+import TelnyxLua
 
 /// Tab completion candidates: keywords, REPL locals and globals, fields of tables (through
 /// `__index` tables), the whole `telnyx.` tree (catalog and actual fields, camelCase aliases

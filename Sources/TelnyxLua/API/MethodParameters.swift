@@ -2,24 +2,26 @@ import Telnyx
 
 /// The parameters of an API method as a Lua caller sees them: the positional path parameter
 /// first, then the other path parameters, query parameters and body members, all passed by
-/// name in the table argument. Shared by completion and help.
-struct MethodParameters {
+/// name in the table argument. Path parameters carry the SDKs' names (see
+/// `CallBuilder.sdkPathNames`). The one source for `telnyx.describe`, the REPL's help and its
+/// completion, so they agree with what a call accepts.
+public struct MethodParameters {
     /// One parameter and where it goes in the request.
-    struct Parameter {
-        enum Location: String { case path, query, body }
+    public struct Parameter {
+        public enum Location: String { case path, query, body }
 
-        let name: String
-        let location: Location
-        let schema: Schema
-        let required: Bool
+        public let name: String
+        public let location: Location
+        public let schema: Schema
+        public let required: Bool
         /// True for the path parameter given as the first positional argument.
-        let positional: Bool
+        public let positional: Bool
     }
 
-    let spec: MethodSpec
-    let all: [Parameter]
+    public let spec: MethodSpec
+    public let all: [Parameter]
 
-    init(_ spec: MethodSpec) {
+    public init(_ spec: MethodSpec) {
         self.spec = spec
         var list: [Parameter] = []
         var seen: Set<String> = []
@@ -27,13 +29,9 @@ struct MethodParameters {
             guard seen.insert(parameter.name).inserted else { return }
             list.append(parameter)
         }
-        if let positional = spec.positional {
-            add(Parameter(name: positional, location: .path, schema: spec.pathParams[positional] ?? .any,
-                          required: true, positional: true))
-        }
-        for name in spec.keywordPath {
-            add(Parameter(name: name, location: .path, schema: spec.pathParams[name] ?? .any,
-                          required: true, positional: false))
+        for (sdk, route) in CallBuilder.sdkPathNames(spec) {
+            add(Parameter(name: sdk, location: .path, schema: spec.pathParams[route] ?? .any,
+                          required: true, positional: sdk == spec.positional))
         }
         if let query = spec.query {
             for name in query.propertyNames {
@@ -44,18 +42,18 @@ struct MethodParameters {
         if let body = spec.body {
             for name in body.propertyNames {
                 add(Parameter(name: name, location: .body, schema: body.properties[name] ?? .any,
-                              required: spec.bodyRequired && body.required.contains(name), positional: false))
+                              required: body.required.contains(name), positional: false))
             }
         }
         all = list
     }
 
     /// The names accepted in the table argument (the positional path parameter excluded).
-    var tableKeys: [String] { all.filter { !$0.positional }.map(\.name) }
+    public var tableKeys: [String] { all.filter { !$0.positional }.map(\.name) }
 
     /// The schema at `keyPath` inside the table argument: a parameter, then members of nested
     /// objects (`"[]"` steps into array items); nil when the path leaves the schema.
-    func schema(at keyPath: [String]) -> Schema? {
+    public func schema(at keyPath: [String]) -> Schema? {
         guard let first = keyPath.first, let parameter = all.first(where: { $0.name == first }) else {
             return nil
         }
@@ -74,14 +72,14 @@ struct MethodParameters {
     }
 
     /// The keys that may be written in the table at `keyPath` (`[]` for the argument itself).
-    func keys(at keyPath: [String]) -> [String] {
+    public func keys(at keyPath: [String]) -> [String] {
         if keyPath.isEmpty { return tableKeys }
         guard let schema = schema(at: keyPath) else { return [] }
         return schema.propertyNames.isEmpty ? schema.items?.propertyNames ?? [] : schema.propertyNames
     }
 
     /// The string values allowed at `keyPath`, when its schema (or its items') is an enum.
-    func enumStrings(at keyPath: [String]) -> [String] {
+    public func enumStrings(at keyPath: [String]) -> [String] {
         guard let schema = schema(at: keyPath) else { return [] }
         let values = schema.enumValues ?? schema.items?.enumValues ?? []
         return values.compactMap(\.stringValue)
