@@ -130,12 +130,7 @@ final class APILibrary {
     /// poll(timeout) -> {ids...}
     private func poll(_ lua: Lua) throws -> Int32 {
         let timeout = lua.toNumber(1) ?? 0
-        let ids = state.engine.poll(timeout: timeout)
-        lua.newTable(arrayCapacity: Int32(ids.count))
-        for (i, id) in ids.enumerated() {
-            lua.push(id)
-            lua.rawSet(-2, Int64(i + 1))
-        }
+        lua.push(sequence: state.engine.poll(timeout: timeout)) { lua.push($0) }
         return 1
     }
 
@@ -164,13 +159,7 @@ final class APILibrary {
     /// children(resource) -> {resources...}, {methods...}
     private func children(_ lua: Lua) throws -> Int32 {
         let (resources, methods) = catalog.children(of: try lua.checkString(1))
-        for list in [resources, methods] {
-            lua.newTable(arrayCapacity: Int32(list.count))
-            for (i, name) in list.enumerated() {
-                lua.push(name)
-                lua.rawSet(-2, Int64(i + 1))
-            }
-        }
+        for list in [resources, methods] { lua.push(sequence: list) { lua.push($0) } }
         return 2
     }
 

@@ -22,13 +22,7 @@ public enum MethodDescription {
         }
         lua.push(spec.checked)
         lua.setField(-2, "checked")
-        lua.newTable()
-        var n: Int64 = 0
-        for parameter in MethodParameters(spec).all {
-            n += 1
-            push(parameter, on: lua)
-            lua.rawSet(-2, n)
-        }
+        lua.push(sequence: MethodParameters(spec).all) { push($0, on: lua) }
         lua.setField(-2, "parameters")
     }
 
@@ -45,20 +39,12 @@ public enum MethodDescription {
         lua.push(parameter.required)
         lua.setField(-2, "required")
         if let values = schema.enumValues, !values.isEmpty {
-            lua.newTable(arrayCapacity: Int32(values.count))
-            for (i, value) in values.enumerated() {
-                lua.push(value.stringValue ?? value.jsonString)
-                lua.rawSet(-2, Int64(i + 1))
-            }
+            lua.push(sequence: values) { lua.push($0.stringValue ?? $0.jsonString) }
             lua.setField(-2, "enum")
         }
         let names = schema.propertyNames.isEmpty ? schema.items?.propertyNames ?? [] : schema.propertyNames
         if !names.isEmpty {
-            lua.newTable(arrayCapacity: Int32(names.count))
-            for (i, field) in names.enumerated() {
-                lua.push(field)
-                lua.rawSet(-2, Int64(i + 1))
-            }
+            lua.push(sequence: names) { lua.push($0) }
             lua.setField(-2, "fields")
         }
     }

@@ -59,6 +59,15 @@ public struct Lua {
         lua_createtable(state, arrayCapacity, recordCapacity)
     }
 
+    /// Pushes a new sequence {items[1], ..., items[n]}, each pushed by `pushItem`.
+    public func push<Item>(sequence items: [Item], _ pushItem: (Item) -> Void) {
+        newTable(arrayCapacity: Int32(clamping: items.count))
+        for (i, item) in items.enumerated() {
+            pushItem(item)
+            rawSet(-2, Int64(i + 1))
+        }
+    }
+
     /// Pushes a Swift function as a Lua function. See `LuaFunction` for the contract.
     public func push(function: @escaping LuaFunction) {
         SwiftFunctionBox.push(function, on: state)
