@@ -27,7 +27,14 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]),
         // The Lua C API that Swift cannot import (macros) and the trampolines that raise
         // errors and yields on behalf of Swift functions.
-        .target(name: "LuaShims", dependencies: ["CLua"]),
+        .target(name: "LuaShims", dependencies: ["CLua", "CConfinement", "CMemoryBudget"]),
+        // One memory budget for the process (`--max-memory`), shared by Lua's allocator and
+        // the client's large buffers.
+        .target(name: "CMemoryBudget"),
+        // `--safe`'s kernel wall (Landlock, seccomp with Debian's libseccomp-dev) and paths
+        // opened beneath the recipe's folder; Confinement is its Swift face.
+        .target(name: "CConfinement", linkerSettings: [.linkedLibrary("seccomp")]),
+        .target(name: "Confinement", dependencies: ["CConfinement"]),
         // Generated data compiled into the binary: the API catalog and the bundled stdlib.
         .target(name: "CTelnyxCatalog"),
         .target(name: "CTelnyxStdlib"),
@@ -36,10 +43,11 @@ let package = Package(
         .target(
             name: "Telnyx",
             dependencies: [
-                "CTelnyxCatalog",
+                "CTelnyxCatalog", "CMemoryBudget",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -47,7 +55,7 @@ let package = Package(
         .target(
             name: "TelnyxLua",
             dependencies: [
-                "Telnyx", "LuaShims", "CLua", "CTelnyxStdlib",
+                "Telnyx", "LuaShims", "CLua", "CTelnyxStdlib", "CConfinement", "CMemoryBudget",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The Telnyx API simulator.
@@ -62,7 +70,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "telnyx-lua",
-            dependencies: ["TelnyxLua", "TelnyxSandbox", "CEditline", "CLua", "LuaShims"]),
+            dependencies: ["TelnyxLua", "TelnyxSandbox", "CEditline", "CLua", "LuaShims", "Confinement"]),
         .executableTarget(
             name: "telnyx-sandbox",
             dependencies: ["TelnyxSandbox"]),
@@ -99,6 +107,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["TelnyxSandbox"]),
+        // Applies --safe's kernel confinement to itself and reports what the kernel still
+        // allows, for EndToEndTests (the Lua layer cannot be bypassed from a script).
+        .executableTarget(name: "confinement-probe", dependencies: ["Confinement"], path: "Tests/ConfinementProbe"),
     ],
     swiftLanguageModes: [.v6]
 )

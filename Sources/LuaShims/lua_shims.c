@@ -1,10 +1,10 @@
 // Trampolines, traceback handlers and limits for the Swift host. See lua_shims.h.
 #include "lua_shims.h"
 
-#include <signal.h>
+#include "memory_budget.h"
+
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 // ---- Swift functions ----------------------------------------------------------------------
 
@@ -55,29 +55,62 @@ void tl_push_swift_function(lua_State *L, void *box) {
 
 // ---- Tracebacks -----------------------------------------------------------------------------
 
-// Adds a traceback to the error at `index` of `L`, the traceback read from `of`.
-static void add_traceback(lua_State *L, lua_State *of, int level) {
-    int t = lua_type(L, -1);
-    if (t == LUA_TTABLE) {
-        if (lua_getfield(L, -1, "traceback") == LUA_TNIL) {
-            luaL_traceback(L, of, NULL, level);
-            lua_setfield(L, -3, "traceback");
-        }
+// As lua.c's message handler: a `__tostring` must return a string (a number will not do).
+static int tolstring_unprotected(lua_State *L) {
+    if (luaL_callmeta(L, 1, "__tostring")) {
+        if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "'__tostring' must return a string");
+        return 1;
+    }
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+
+// luaL_tolstring in a protected call, so that a `__tostring` that errors, loops (until an
+// interrupt), or returns a non-string cannot take the process down; such a value reads as
+// "(error object is a T value)", as lua.c prints it. Must be called on a thread that can run.
+const char *tl_tostring_protected(lua_State *L, int index, size_t *length) {
+    index = lua_absindex(L, index);
+    int t = lua_type(L, index);
+    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+        lua_pushvalue(L, index);
+        return lua_tolstring(L, -1, length);
+    }
+    if (luaL_getmetafield(L, index, "__tostring") == LUA_TNIL && luaL_getmetafield(L, index, "__name") == LUA_TNIL) {
+        // Nothing of the script's runs: plain luaL_tolstring ("table: 0x...", "nil", ...).
+        luaL_tolstring(L, index, NULL);
+        return lua_tolstring(L, -1, length);
+    }
+    lua_pop(L, 1);
+    lua_pushcfunction(L, tolstring_unprotected);
+    lua_pushvalue(L, index);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK || lua_type(L, -1) != LUA_TSTRING) {
         lua_pop(L, 1);
+        lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, index));
+    }
+    return lua_tolstring(L, -1, length);
+}
+
+// Adds a traceback of thread `of` to the error value on top of `L`: a string (or a value with a
+// `__tostring`) becomes "message\nstack traceback:..."; a table gets a `traceback` field when it
+// has none. `L` must be able to run code (the message is made there, protected); `of` is only
+// read. Nothing here may raise: it runs inside message handlers and after a coroutine died.
+static void add_traceback(lua_State *L, lua_State *of, int level) {
+    int value = lua_gettop(L);
+    if (lua_type(L, value) == LUA_TTABLE) {
+        lua_pushliteral(L, "traceback");
+        if (lua_rawget(L, value) == LUA_TNIL && lua_checkstack(L, 4)) {
+            luaL_traceback(L, of, NULL, level);
+            lua_pushliteral(L, "traceback");
+            lua_insert(L, -2);
+            lua_rawset(L, value);
+        }
+        lua_settop(L, value);
         return;
     }
-    const char *msg = NULL;
-    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
-        msg = lua_tostring(L, -1);
-    } else if (luaL_callmeta(L, -1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
-        msg = lua_tostring(L, -1);
-        lua_remove(L, -2);
-    } else {
-        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, -1));
-        lua_remove(L, -2);
-    }
+    const char *msg = tl_tostring_protected(L, value, NULL);
     luaL_traceback(L, of, msg, level);
-    lua_remove(L, -2);
+    lua_replace(L, value);
+    lua_settop(L, value);
 }
 
 static int message_handler(lua_State *L) {
@@ -97,8 +130,11 @@ int tl_pcall_traceback(lua_State *L, int nargs, int nresults) {
 int tl_resume(lua_State *co, lua_State *from, int nargs, int *nresults) {
     int status = lua_resume(co, from, nargs, nresults);
     if (status != LUA_OK && status != LUA_YIELD) {
-        // The dead coroutine's stack is intact: read the traceback from it.
-        add_traceback(co, co, 0);
+        // The dead coroutine's stack is intact: read the traceback from it, but make the message
+        // on `from` (a dead coroutine cannot run a `__tostring`), then hand the result back.
+        lua_xmove(co, from, 1);
+        add_traceback(from, co, 0);
+        lua_xmove(from, co, 1);
         *nresults = 1;
     }
     return status;
@@ -109,21 +145,31 @@ int tl_resume(lua_State *co, lua_State *from, int nargs, int *nresults) {
 typedef struct {
     size_t used;
     size_t limit;
+    int budgeted;  // also counted in the process's budget (memory_budget.h)
 } memory_account;
 
+// Lua's allocator: refuses to grow past the state's own limit, and past the process's budget
+// when one was set before the state was made (`--max-memory`).
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     memory_account *account = (memory_account *)ud;
     size_t old = ptr != NULL ? osize : 0;
     if (nsize == 0) {
         free(ptr);
         account->used -= old;
+        if (account->budgeted) tl_budget_release(old);
         return NULL;
     }
-    if (account->limit != 0 && nsize > old && account->used - old + nsize > account->limit) {
-        return NULL;  // Lua raises "not enough memory"
+    if (nsize > old) {
+        if (account->limit != 0 && account->used - old + nsize > account->limit) return NULL;
+        if (account->budgeted && !tl_budget_reserve(nsize - old)) return NULL;  // "not enough memory"
     }
     void *block = realloc(ptr, nsize);
-    if (block != NULL) account->used = account->used - old + nsize;
+    if (block == NULL) {
+        if (account->budgeted && nsize > old) tl_budget_release(nsize - old);
+        return NULL;
+    }
+    account->used = account->used - old + nsize;
+    if (account->budgeted && nsize < old) tl_budget_release(old - nsize);
     return block;
 }
 
@@ -138,6 +184,7 @@ lua_State *tl_newstate_limited(size_t limit) {
     memory_account *account = (memory_account *)calloc(1, sizeof(memory_account));
     if (account == NULL) return NULL;
     account->limit = limit;
+    account->budgeted = tl_budget_limit() != 0;
     lua_State *L = lua_newstate(limited_alloc, account);
     if (L == NULL) {
         free(account);
@@ -157,55 +204,4 @@ void tl_set_memory_limit(lua_State *L, size_t limit) {
     void *ud = NULL;
     lua_getallocf(L, &ud);
     ((memory_account *)ud)->limit = limit;
-}
-
-// ---- Interrupts and deadlines -------------------------------------------------------------
-
-static volatile sig_atomic_t interrupt_flag;
-static double deadline;  // CLOCK_MONOTONIC seconds; 0: none
-
-static double monotonic_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-// Once it fires, the hook runs at every instruction, so the error is raised again right after
-// a pcall that caught it returns: a runaway `while true do pcall(f) end` stops too.
-static void interrupt_hook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
-    if (interrupt_flag) {
-        lua_sethook(L, interrupt_hook, LUA_MASKCOUNT, 1);
-        luaL_error(L, "interrupted");
-    }
-    if (deadline != 0 && monotonic_now() > deadline) {
-        lua_sethook(L, interrupt_hook, LUA_MASKCOUNT, 1);
-        luaL_error(L, "script timed out (--timeout)");
-    }
-}
-
-// lua_newthread copies the creating thread's hook, so arming the main state covers coroutines
-// made after it.
-void tl_arm_interrupt_hook(lua_State *L) { lua_sethook(L, interrupt_hook, LUA_MASKCOUNT, 1000); }
-void tl_request_interrupt(void) { interrupt_flag = 1; }
-void tl_clear_interrupt(void) { interrupt_flag = 0; }
-int tl_interrupt_requested(void) { return interrupt_flag != 0; }
-void tl_set_deadline(double seconds_from_now) {
-    deadline = seconds_from_now > 0 ? monotonic_now() + seconds_from_now : 0;
-}
-
-// ---- Signals ------------------------------------------------------------------------------
-
-static void on_sigint(int sig) {
-    signal(sig, SIG_DFL);  // a second Ctrl-C ends the process, as in lua.c
-    interrupt_flag = 1;
-}
-
-void tl_install_sigint_handler(void) {
-    signal(SIGINT, on_sigint);
-    // A parent may have started us with SIGINT blocked (the mask is inherited): unblock it.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
 }

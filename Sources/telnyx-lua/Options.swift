@@ -20,6 +20,7 @@ struct Options {
     var sandbox = false
     var dryRun = false
     var safe = false
+    var weakSafe = false
     var maxMemoryMB: Int?
     var timeoutSeconds: Double?
     var profile: String?
@@ -62,6 +63,7 @@ struct Options {
             case "--sandbox": sandbox = true
             case "--dry-run": dryRun = true
             case "--safe": safe = true
+            case "--weak-safe": safe = true; weakSafe = true
             case "--max-memory":
                 let text = try value(for: a, attached: "")
                 guard let mb = Int(text), mb > 0 else { throw UsageError(description: "--max-memory takes megabytes (a positive whole number)") }
@@ -114,10 +116,14 @@ struct Options {
         telnyx-lua options:
           --sandbox          start the built-in API simulator on loopback and use it (no API key needed)
           --dry-run          print mutating requests (POST, PUT, PATCH, DELETE) instead of sending them
-          --safe             run an untrusted script: no os.execute, io.popen, package.loadlib,
-                             debug library, or files outside the current directory
-          --max-memory MB    stop the script when Lua has allocated more than MB megabytes
-          --timeout SECONDS  stop the script after SECONDS of running
+          --safe             run an untrusted script: files only in the current directory, network
+                             only to the API, no programs, no debug library, no binary chunks;
+                             enforced by the kernel (Landlock, seccomp) and refused without it
+          --weak-safe        --safe, but accept the Lua layer alone where the kernel lacks Landlock
+          --max-memory MB    stop the script when the process holds more than MB megabytes for it
+                             (Lua's memory, response bodies, JSON being encoded, uploads)
+          --timeout SECONDS  stop the script after SECONDS; if it is stuck in a C call it is ended
+                             a second later with exit status 124
           --profile NAME     use profile NAME of ~/.config/telnyx-lua/config.toml
           -h, --help         show this help
           --version          show the version

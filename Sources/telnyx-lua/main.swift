@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Telnyx
 import TelnyxLua
 
 // telnyx-lua: Lua 5.4 with the Telnyx API. Parses the command line, builds the host and runs
@@ -22,20 +23,35 @@ if options.showHelp {
 let status: Int32
 do {
     let memoryLimit = (options.maxMemoryMB ?? 0) * 1024 * 1024
+    // Before the host exists, so that Lua's allocator draws from the process's budget too.
+    TelnyxHost.setProcessMemoryBudget(bytes: memoryLimit)
     let host = try TelnyxHost(memoryLimit: memoryLimit, useEnvironment: !options.ignoreEnvironment)
+    // The sandbox's port is chosen before --safe confines the process (and before any thread
+    // starts); it is started after, so its threads are confined too.
+    var sandboxPort: UInt16?
     if options.sandbox {
         if options.profile != nil { throw Options.UsageError(description: "--sandbox and --profile exclude each other") }
-        let sandbox = try SandboxLauncher.start()
+        sandboxPort = try SandboxLauncher.freePort()
+    } else {
+        try Profile.apply(options, to: host)
+    }
+    if options.safe {
+        let apiPort = try sandboxPort ?? Containment.port(of: host.clientOptions.baseURL)
+        try Containment.confine(options, apiPort: apiPort, bindsAPIPort: sandboxPort != nil)
+    }
+    if let sandboxPort {
+        let sandbox = try SandboxLauncher.start(port: sandboxPort)
         host.configure(baseURL: sandbox.baseURL, apiKey: SandboxLauncher.apiKey)
         // The REPL's banner and prompt say when they talk to the sandbox.
         setenv("TELNYX_SANDBOX", "1", 1)
         setenv("TELNYX_BASE_URL", sandbox.baseURL, 1)
-    } else {
-        try Profile.apply(options, to: host)
     }
-    if options.dryRun { try host.run("require('telnyx.dryrun').enable()", name: "=--dry-run") }
-    if options.safe { try host.enterSafeMode() }
-    if let seconds = options.timeoutSeconds { host.setTimeout(seconds: seconds) }
+    if options.dryRun { try host.enableDryRun() }
+    if options.safe { try host.enterSafeMode(deniedFiles: [ConfigFile.defaultPath(), History().path].compactMap { $0 }) }
+    if let seconds = options.timeoutSeconds {
+        host.setTimeout(seconds: seconds)
+        TelnyxHost.endProcessAfterTimeout(grace: 1)
+    }
     host.interruptOnSIGINT()
     status = ScriptRunner(options: options, host: host, programName: programName).run()
 } catch {

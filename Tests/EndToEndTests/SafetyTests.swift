@@ -61,10 +61,10 @@ import Testing
             ("os.execute('true')", "os.execute is not allowed"),
             ("io.popen('ls')", "io.popen is not allowed"),
             ("package.loadlib('x', 'y')", "package.loadlib is not allowed"),
-            ("io.open('/etc/hostname')", "'/etc/hostname' is outside the current directory"),
-            ("io.open('../escape.txt', 'w')", "'../escape.txt' is outside the current directory"),
-            ("io.lines('/etc/hostname')", "outside the current directory"),
-            ("dofile('/etc/hostname')", "outside the current directory"),
+            ("io.open('/etc/hostname')", "'/etc/hostname' is outside the recipe's folder"),
+            ("io.open('../escape.txt', 'w')", "'../escape.txt' is outside the recipe's folder"),
+            ("io.lines('/etc/hostname')", "outside the recipe's folder"),
+            ("dofile('/etc/hostname')", "outside the recipe's folder"),
             ("load(string.dump(function() end), 'x', 'b')", "only text chunks"),
             ("telnyx.configure{base_url = 'http://127.0.0.1:1'}", "'base_url' cannot be changed in safe mode"),
             ("telnyx.configure{api_key = 'KEY_OTHER'}", "'api_key' cannot be changed in safe mode"),
@@ -87,7 +87,7 @@ import Testing
         // A link inside the folder pointing outside is followed, and refused.
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link").path, withDestinationPath: "/etc")
         let link = try lua(["--safe", "-e", "io.open('link/hostname')"], directory: folder)
-        #expect(link.stderr.contains("outside the current directory"))
+        #expect(link.stderr.contains("outside the recipe's folder"))
     }
 
     @Test func configFileReadableByOthersIsRefused() throws {

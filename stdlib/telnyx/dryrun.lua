@@ -85,8 +85,13 @@ function M.enable(opts)
   return M
 end
 
---- Turns dry-run off: the hook stays installed but lets every request through.
+--- Turns dry-run off: the hook stays installed but lets every request through. Under
+-- `--dry-run` the host holds dry-run itself, so this raises instead of pretending.
 function M.disable()
+  local t = rawget(_G, "telnyx")
+  if type(t) == "table" and type(rawget(t, "dry_run_enforced")) == "function" and t.dry_run_enforced() then
+    error("dryrun.disable: --dry-run was given on the command line; it stays on", 2)
+  end
   state.active = false
 end
 

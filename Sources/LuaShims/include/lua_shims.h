@@ -83,15 +83,46 @@ size_t tl_allocated_bytes(lua_State *L);
 /// Changes the allocation limit of a state made with tl_newstate_limited (0: no limit).
 void tl_set_memory_limit(lua_State *L, size_t limit);
 
-/// Arms an instruction-count hook on `L` (copied by coroutines created after) that raises
-/// "interrupted" once tl_request_interrupt was called (from a signal handler, say), or
-/// "script timed out" once the deadline set by tl_set_deadline has passed.
-void tl_arm_interrupt_hook(lua_State *L);
-void tl_request_interrupt(void);
-void tl_clear_interrupt(void);
-int tl_interrupt_requested(void);
-void tl_set_deadline(double seconds_from_now);
+/// luaL_tolstring run protected: pushes the text of the value at `index` and returns it; a
+/// `__tostring` that fails, or returns a non-string, gives "(error object is a T value)".
+const char *tl_tostring_protected(lua_State *L, int index, size_t *length);
 
+// ---- Interrupts, the watchdog and hooks (hooks.c) ---------------------------------------------
+
+/// The exit status when the watchdog ends a script that did not stop at its deadline.
+enum { TL_EXIT_TIMEOUT = 124 };
+
+/// Arms the host's hook on `L` (copied by coroutines created after): every 1000 instructions it
+/// raises "interrupted" once tl_request_interrupt was called, or "script timed out" once the
+/// deadline has passed. A hook the script set with debug.sethook is kept.
+void tl_arm_interrupt_hook(lua_State *L);
+/// Replaces debug.sethook and debug.gethook so that the script's hooks run beside the host's.
+void tl_install_shared_hooks(lua_State *L);
+void tl_request_interrupt(void);
+/// Clears a pending Ctrl-C (a timeout, once reached, stays).
+void tl_clear_interrupt(void);
+/// Whether an interrupt or the timeout is pending: long waits in Swift poll it.
+int tl_interrupt_requested(void);
+/// What the pending interrupt says: "interrupted" or "script timed out (--timeout)".
+const char *tl_interrupt_message(void);
+/// Starts (or moves) the deadline, kept by a watchdog thread; <= 0: none.
+void tl_set_deadline(double seconds_from_now);
+/// Makes the watchdog end the process (status TL_EXIT_TIMEOUT, with a message) when the script
+/// has not stopped `grace_seconds` after the deadline. For the command line, not for embedders.
+void tl_end_process_after_timeout(double grace_seconds);
+
+// ---- Safe mode (safe_library.c) --------------------------------------------------------------
+
+/// Replaces the functions a recipe could use to reach files or load non-text code (io.open,
+/// io.lines, io.input, io.output, os.remove, os.rename, loadfile, dofile, load, require's Lua
+/// searcher, package.searchpath) with C closures that resolve paths beneath the folder set by
+/// tl_beneath_set_root; refuses os.execute, io.popen, io.tmpfile, os.tmpname and
+/// package.loadlib; removes the debug library; hides the environment variables named in the
+/// NULL-terminated `hidden_variables` from os.getenv. Returns 0 when no folder is set.
+int tl_safe_install(lua_State *L, const char *const *hidden_variables);
+
+/// luaL_loadfilex with mode "t" (text only): `path` NULL reads stdin.
+static inline int tl_loadfile_text(lua_State *L, const char *path) { return luaL_loadfilex(L, path, "t"); }
 
 // ---- Signals ---------------------------------------------------------------------------------
 

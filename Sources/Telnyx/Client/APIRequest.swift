@@ -120,12 +120,15 @@ public struct APIResponse: Sendable {
     public var headers: [(String, String)]
     /// The body bytes, untouched (binary downloads stay byte-exact).
     public var body: [UInt8]
+    /// The body's share of the memory budget, released with the last copy of the response.
+    public var memoryHold: MemoryHold?
 
     /// A response; the client builds these, tests may too.
-    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+    public init(status: Int, headers: [(String, String)], body: [UInt8], memoryHold: MemoryHold? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.memoryHold = memoryHold
     }
 
     /// The first value of a header, compared case-insensitively.

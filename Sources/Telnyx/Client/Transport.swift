@@ -47,10 +47,15 @@ final class HTTPTransport: Sendable {
         let deadline = NIODeadline.now() + .milliseconds(Int64(max(timeout, 0.001) * 1000))
         do {
             let response = try await client.execute(request, deadline: deadline)
-            var buffer = try await Self.collect(response.body, upTo: responseLimit, deadline: deadline)
-            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            // A body announced larger than the budget has left is refused before it is read.
+            if MemoryHold.limit != 0, let length = response.headers.first(name: "content-length").flatMap(Int.init),
+               length > MemoryHold.limit - MemoryHold.used {
+                throw OverBudget()
+            }
+            let (bytes, hold) = try await Self.collect(response.body, upTo: responseLimit, deadline: deadline)
             return APIResponse(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
+                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes,
+                memoryHold: hold)
         } catch {
             throw Self.classify(error, timeout: timeout)
         }
@@ -63,21 +68,52 @@ final class HTTPTransport: Sendable {
     /// the read, which closes the connection.
     static func collect(
         _ body: HTTPClientResponse.Body, upTo limit: Int, deadline: NIODeadline
-    ) async throws -> ByteBuffer {
-        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await body.collect(upTo: limit) }
+    ) async throws -> ([UInt8], MemoryHold?) {
+        try await withThrowingTaskGroup(of: ([UInt8], MemoryHold?)?.self) { group in
+            group.addTask { try await collectCounted(body, upTo: limit) }
             group.addTask {
                 let remaining = max((deadline - NIODeadline.now()).nanoseconds, 0)
                 try await Task.sleep(nanoseconds: UInt64(remaining))
                 return nil
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let buffer = first else {
+            guard let first = try await group.next(), let collected = first else {
                 throw HTTPClientError.deadlineExceeded
             }
-            return buffer
+            return collected
         }
     }
+
+    /// Reads the body chunk by chunk, counting it in the process's memory budget as it grows,
+    /// so that under `--max-memory` a large body (or many at once) fails before it is held.
+    private static func collectCounted(_ body: HTTPClientResponse.Body, upTo limit: Int) async throws -> ([UInt8], MemoryHold?) {
+        guard MemoryHold.limit != 0 else {
+            var buffer = try await body.collect(upTo: limit)
+            return (buffer.readBytes(length: buffer.readableBytes) ?? [], nil)
+        }
+        // Each chunk is copied out at once (a ByteBuffer slice keeps the decoder's whole buffer
+        // alive) and the copies are joined once at the end into an array of the exact size (a
+        // growing array holds up to twice its count, uncounted). The join needs the body twice
+        // for a moment; that is counted too.
+        var chunks: [[UInt8]] = []
+        var total = 0
+        let received = MemoryHold.empty()
+        for try await chunk in body {
+            guard total + chunk.readableBytes <= limit else { throw NIOTooManyBytesError(maxBytes: limit) }
+            guard received.grow(by: chunk.readableBytes) else { throw OverBudget() }
+            total += chunk.readableBytes
+            chunks.append(Array(chunk.readableBytesView))
+        }
+        let joined = MemoryHold.empty()
+        guard joined.grow(by: total) else { throw OverBudget() }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(total)
+        for chunk in chunks { bytes.append(contentsOf: chunk) }
+        return (bytes, joined)
+    }
+
+    /// A response body that does not fit in what is left of --max-memory.
+    struct OverBudget: Error {}
 
     /// Maps transport failures onto the SDK's error classes: timeouts, cancellation, and every
     /// other failure to reach or hear from the server as a connection error.
@@ -96,6 +132,9 @@ final class HTTPTransport: Sendable {
             if httpError == .cancelled {
                 return TelnyxError(kind: .cancelled, message: "request cancelled")
             }
+        }
+        if error is OverBudget {
+            return TelnyxError(kind: .responseValidation, message: "Response body larger than what is left of --max-memory; not read.")
         }
         if let tooMany = error as? NIOTooManyBytesError {
             let limit = tooMany.maxBytes.map { "the \($0)-byte limit" } ?? "the size limit"

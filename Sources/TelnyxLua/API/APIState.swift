@@ -8,6 +8,9 @@ final class APIState {
     var validate = true
     /// `--safe`: the API's target and credentials can't be changed from Lua.
     var safe = false
+    /// `--dry-run` from the command line: mutating requests are never sent, whatever the script
+    /// does to the `before_request` hook. Cannot be turned off.
+    var dryRunEnforced = false
     let engine = RequestEngine()
     /// Registry reference of the `before_request` hook (dry-run), or nil.
     var beforeRequestRef: Int32?

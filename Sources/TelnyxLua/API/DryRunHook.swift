@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CLua
 import LuaShims
 import Telnyx
@@ -11,7 +14,36 @@ struct DryRunHook {
     let lua: Lua
     let state: APIState
 
+    /// The answer for `request` when it must not be sent: the `before_request` hook's, or, under
+    /// `--dry-run`, the host's own for a mutating request the hook let through. `--dry-run` is
+    /// held here, in Swift, because the hook is Lua the script can replace, disable or patch.
     func intercept(_ request: APIRequest, spec: MethodSpec, options: RequestOptions?) throws -> RequestEngine.Outcome? {
+        if let answer = try hookAnswer(request, spec: spec, options: options) { return answer }
+        guard state.dryRunEnforced, Self.mutating.contains(request.method.uppercased()) else { return nil }
+        return .success(enforcedAnswer(request, spec: spec, baseURL: options?.baseURL ?? state.options.baseURL))
+    }
+
+    static let mutating: Set<String> = ["POST", "PUT", "PATCH", "DELETE"]
+
+    /// Prints the request as telnyx.dryrun does and answers `{"data": <the body's object>,
+    /// "dry_run": true}`.
+    private func enforcedAnswer(_ request: APIRequest, spec: MethodSpec, baseURL: String) -> APIResponse {
+        let url = (try? RequestEncoding.url(baseURL: baseURL, route: request.route,
+                                             pathParams: request.pathParams, query: request.query)) ?? request.route
+        var line = "DRY RUN \(request.method) \(url)  (\(spec.fullName))\n"
+        var data: [String: JSONValue] = [:]
+        if case .json(let bytes) = request.body {
+            line += "  body: \(String(decoding: bytes, as: UTF8.self))\n"
+            if case .object(let fields)? = try? JSONValue.parse(bytes) { data = fields }
+        }
+        var text = line
+        text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        data["dry_run"] = .bool(true)
+        let body = JSONValue.object(["data": .object(data)]).jsonBytes
+        return APIResponse(status: 200, headers: [("content-type", "application/json")], body: body)
+    }
+
+    private func hookAnswer(_ request: APIRequest, spec: MethodSpec, options: RequestOptions?) throws -> RequestEngine.Outcome? {
         guard let ref = state.beforeRequestRef else { return nil }
         let top = lua.top
         defer { lua.top = top }

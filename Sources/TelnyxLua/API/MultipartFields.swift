@@ -1,4 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CConfinement
 import CLua
+import CMemoryBudget
 import LuaShims
 import Telnyx
 
@@ -55,11 +60,13 @@ struct MultipartFields {
         let contentType = field("content_type")
         if let path = field("path") {
             do {
-                var part = try MultipartPart(name: name, filePath: path, contentType: contentType)
+                var part = MultipartPart(
+                    name: name, filename: path.split(separator: "/").last.map(String.init) ?? path,
+                    contentType: contentType ?? "application/octet-stream", data: try Self.read(path))
                 if let filename = field("filename") { part.filename = filename }
                 return part
             } catch {
-                throw ParameterChecker.Failure(message: "\(method): parameter '\(name)': \(error.message)")
+                throw ParameterChecker.Failure(message: "\(method): parameter '\(name)': \(error.description)")
             }
         }
         lua.getField(index, "data")
@@ -67,5 +74,45 @@ struct MultipartFields {
         guard lua.type(at: -1) == LUA_TSTRING, let bytes = lua.toBytes(-1) else { return nil }
         return MultipartPart(name: name, filename: field("filename") ?? name,
                              contentType: contentType ?? "application/octet-stream", data: Array(bytes))
+    }
+
+    struct ReadFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Reads an upload's file when the request is built. Under `--safe` the path resolves
+    /// beneath the recipe's folder as io.open's do (the check is here, in Swift, so changing the
+    /// `path` of a `telnyx.file` table afterwards gains nothing); the file must fit in what is left
+    /// of the memory budget.
+    static func read(_ path: String) throws(ReadFailure) -> [UInt8] {
+        let fd: Int32
+        if tl_beneath_root() != nil {
+            fd = path.withCString { tl_beneath_open($0, strlen($0), O_RDONLY, 0) }
+            if fd < 0, let why = tl_beneath_refusal() {
+                throw ReadFailure(description: "--safe: '\(path)' \(String(cString: why))")
+            }
+        } else {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+        }
+        guard fd >= 0 else { throw ReadFailure(description: "cannot read '\(path)': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ReadFailure(description: "'\(path)' is not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard tl_budget_reserve(size) != 0 else {
+            throw ReadFailure(description: "'\(path)' (\(size) bytes) does not fit in what is left of --max-memory")
+        }
+        defer { tl_budget_release(size) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, size - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            done += n
+        }
+        return Array(bytes.prefix(done))
     }
 }

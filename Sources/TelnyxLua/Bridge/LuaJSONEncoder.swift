@@ -1,4 +1,5 @@
 import CLua
+import CMemoryBudget
 import LuaShims
 import Telnyx
 
@@ -33,6 +34,8 @@ struct LuaJSONEncoder {
     private(set) var writer = JSONWriter()
     private var path: [PathStep] = []
     private var open: Set<UnsafeRawPointer> = []
+    /// Bytes of the output counted in the process's memory budget so far.
+    private var counted = 0
 
     private enum PathStep {
         case key(String)
@@ -49,7 +52,10 @@ struct LuaJSONEncoder {
                        hint: JSONShapeHint? = nil) throws(LuaJSONEncodingError) -> [UInt8] {
         var encoder = LuaJSONEncoder(lua: lua)
         let top = lua.top
-        defer { lua.top = top }
+        defer {
+            lua.top = top
+            tl_budget_release(encoder.counted)
+        }
         do {
             try encoder.encodeValue(at: lua.absolute(index), hint: hint)
         } catch let reason as Failure {
@@ -102,7 +108,22 @@ struct LuaJSONEncoder {
         }
     }
 
+    /// Called at each table: a shared subtable is encoded once per reference, so the output can
+    /// grow exponentially in the input's size; it must stay in the memory budget and stop at
+    /// Ctrl-C or the timeout, which cannot interrupt Swift code.
+    private mutating func checkLimits() throws {
+        if tl_interrupt_requested() != 0 { throw Failure(reason: String(cString: tl_interrupt_message())) }
+        let size = writer.bytes.count
+        if size > counted + 65536 {
+            guard tl_budget_reserve(size - counted) != 0 else {
+                throw Failure(reason: "the JSON text (over \(size) bytes) does not fit in what is left of --max-memory")
+            }
+            counted = size
+        }
+    }
+
     private mutating func encodeTable(at index: Int32, hint: JSONShapeHint?) throws {
+        try checkLimits()
         let identity = lua_topointer(lua.state, index)!
         guard !open.contains(identity) else { throw Failure(reason: "cycle: the table contains itself") }
         guard open.count < maxDepth, lua.ensureStack(4) else {

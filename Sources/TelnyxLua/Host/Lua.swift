@@ -107,10 +107,11 @@ public struct Lua {
         return isNumber != 0 ? value : nil
     }
 
-    /// `tostring(v)` as Lua's own `tostring` computes it (honours `__tostring` and `__name`).
+    /// `tostring(v)` as Lua's own `tostring` computes it (honours `__tostring` and `__name`), run
+    /// protected: a `__tostring` that fails gives "(error object is a T value)", never a crash.
     public func describe(_ index: Int32) -> String {
         var length = 0
-        let pointer = luaL_tolstring(state, index, &length)
+        let pointer = tl_tostring_protected(state, index, &length)
         let text = pointer.map {
             String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self)
         } ?? "?"
@@ -135,6 +136,10 @@ public struct Lua {
 
     @discardableResult
     public func rawGet(_ index: Int32, _ n: Int64) -> Int32 { lua_rawgeti(state, index, lua_Integer(n)) }
+
+    /// Pushes `t[k]` without metamethods, `k` the value on top of the stack (replaced).
+    @discardableResult
+    public func rawGet(_ index: Int32) -> Int32 { lua_rawget(state, index) }
     public func rawSet(_ index: Int32, _ n: Int64) { lua_rawseti(state, index, lua_Integer(n)) }
     public func rawLength(_ index: Int32) -> Int { Int(lua_rawlen(state, index)) }
 

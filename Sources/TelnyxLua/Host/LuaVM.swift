@@ -16,11 +16,17 @@ public final class LuaVM {
             throw LuaError(message: "cannot create a Lua state: out of memory")
         }
         lua = Lua(state)
-        if standardLibraries { luaL_openlibs(state) }
+        if standardLibraries {
+            luaL_openlibs(state)
+            tl_install_shared_hooks(state)
+        }
         tl_arm_interrupt_hook(state)
     }
 
     deinit { lua_close(lua.state) }
+
+    /// Only text chunks load from files and stdin (`--safe`): Lua does not verify bytecode.
+    public var textOnly = false
 
     /// Bytes Lua has allocated now.
     public var allocatedBytes: Int { tl_allocated_bytes(lua.state) }
@@ -62,7 +68,8 @@ public final class LuaVM {
 
     /// Compiles the file at `path` (a `#!` first line is skipped, as `lua` does) and pushes it.
     public func loadFile(_ path: String?) throws {
-        if tl_loadfile(lua.state, path) != LUA_OK { throw popError(withTraceback: false) }
+        let status = textOnly ? tl_loadfile_text(lua.state, path) : tl_loadfile(lua.state, path)
+        if status != LUA_OK { throw popError(withTraceback: false) }
     }
 
     /// Runs a string; returns what the chunk returned.
@@ -111,7 +118,8 @@ extension LuaError {
     static func from(_ lua: Lua, at index: Int32) -> LuaError {
         let index = lua.absolute(index)
         if lua.isTable(index) {
-            lua.getField(index, "traceback")
+            lua.push("traceback")
+            lua.rawGet(index)
             let traceback = lua.toString(-1)
             lua.pop()
             return LuaError(message: lua.describe(index), traceback: traceback, value: lua.value(at: index))

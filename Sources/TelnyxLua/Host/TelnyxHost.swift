@@ -1,4 +1,5 @@
 import CLua
+import CMemoryBudget
 import LuaShims
 import Telnyx
 
@@ -33,8 +34,19 @@ public final class TelnyxHost {
         return (1...max(1, reports.count)).compactMap { reports[.integer(Int64($0))]?.stringValue }
     }
 
-    /// Restricts what Lua code may do (`--safe`); see SafeMode. Cannot be undone.
-    public func enterSafeMode() throws { try SafeMode.apply(to: self) }
+    /// Restricts what Lua code may do (`--safe`); see SafeMode. Cannot be undone. `deniedFiles`
+    /// stay unreadable even inside the folder (the config file with the key, say).
+    public func enterSafeMode(deniedFiles: [String] = []) throws {
+        try SafeMode.apply(to: self, deniedFiles: deniedFiles)
+    }
+
+    /// `--dry-run`: mutating requests are printed, not sent, for the rest of the host's life.
+    /// The `telnyx.dryrun` module prints them; if a script disables or replaces it, the host
+    /// still answers them itself without sending.
+    public func enableDryRun() throws {
+        api.dryRunEnforced = true
+        try vm.run("require('telnyx.dryrun').enable()", name: "=--dry-run")
+    }
 
     /// Changes the client options every later call uses.
     public func configureClient(_ change: (inout ClientOptions) -> Void) {
@@ -69,6 +81,12 @@ public final class TelnyxHost {
         lua.newTable()
         lua.push(TelnyxVersion.string)
         lua.setField(-2, "version")
+        // telnyx.dry_run_enforced(): whether --dry-run holds (telnyx.dryrun reads it).
+        lua.push(function: { [api] lua in
+            lua.push(api.dryRunEnforced)
+            return 1
+        })
+        lua.setField(-2, "dry_run_enforced")
         JSONLibrary.install(into: lua)
         TerminalLibrary.install(into: lua)
         CryptoLibrary.install(into: lua)
@@ -83,8 +101,18 @@ public final class TelnyxHost {
 }
 
 extension TelnyxHost {
-    /// Stops running Lua code with "script timed out" after `seconds`.
+    /// Stops running Lua code with "script timed out" after `seconds` (a watchdog thread keeps
+    /// the time, so waits for requests and sleeps end too).
     public func setTimeout(seconds: Double) { tl_set_deadline(seconds) }
+
+    /// For the command line: when the script has not stopped `grace` seconds after its timeout
+    /// (stuck in one C call, a message handler or a finalizer), the process ends with status 124.
+    public static func endProcessAfterTimeout(grace: Double) { tl_end_process_after_timeout(grace) }
+
+    /// `--max-memory` for the whole process: hosts made afterwards count Lua's allocations in it,
+    /// and response bodies, JSON text being encoded and files being uploaded count too, so none of
+    /// them can grow past it (0: no budget).
+    public static func setProcessMemoryBudget(bytes: Int) { tl_budget_set_limit(max(0, bytes)) }
 
     /// Makes Ctrl-C (SIGINT) interrupt running Lua code with "interrupted"; a second Ctrl-C
     /// before the first is handled ends the process.

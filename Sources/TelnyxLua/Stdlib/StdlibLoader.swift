@@ -61,7 +61,7 @@ enum StdlibLoader {
     private static func searchBundled(_ lua: Lua) throws -> Int32 {
         let name = try lua.checkString(1)
         guard let module = modules.first(where: { $0.name == name }) else {
-            lua.push("\n\tno bundled module '\(name)'")
+            lua.push("no bundled module '\(name)'")
             return 1
         }
         let status = tl_loadbuffer(lua.state, module.source.baseAddress, module.source.count, "@stdlib/\(name.split(separator: ".").joined(separator: "/")).lua")

@@ -16,7 +16,16 @@ local raw_create, raw_resume, raw_yield = coroutine.create, coroutine.resume, co
 local raw_status, raw_isyieldable, raw_close = coroutine.status, coroutine.isyieldable, coroutine.close
 local traceback = debug.traceback
 local pack, unpack = table.pack, table.unpack
+local pcall, tostring, type = pcall, tostring, type
 local now = api.now
+
+-- tostring for error values, protected as lua.c's message handler is: a __tostring that fails
+-- or does not return a string gives "(error object is a T value)".
+local function describe(err)
+  local ok, text = pcall(tostring, err)
+  if ok and type(text) == "string" then return text end
+  return "(error object is a " .. type(err) .. " value)"
+end
 
 -- The marker a host yield carries, so it is told apart from the user's own yields.
 local IO = setmetatable({}, {__name = "telnyx.io"})
@@ -47,7 +56,7 @@ local function keep_traceback(err)
     end
     return err
   end
-  return {message = err, traceback = traceback(tostring(err), 2), plain = true}
+  return {message = err, traceback = traceback(describe(err), 2), plain = true}
 end
 
 local function finish_task(task, ok, results)
@@ -351,9 +360,9 @@ function M.drain()
   end
   local reports = {}
   for _, task in ipairs(unawaited) do
-    local message = task.traceback or tostring(task.error)
+    local message = task.traceback or describe(task.error)
     if type(task.error) == "table" and task.traceback then
-      message = tostring(task.error) .. "\n" .. task.traceback
+      message = describe(task.error) .. "\n" .. task.traceback
     end
     reports[#reports + 1] = message
   end

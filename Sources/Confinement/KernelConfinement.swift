@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CConfinement
+
+/// What a confined process may still reach: its folder (read and write), some files and folders
+/// read-only, and TCP ports to connect to or bind.
+public struct ConfinementPolicy: Sendable {
+    public var folder: String
+    public var readOnly: [String]
+    public var readWrite: [String]
+    public var connectPorts: [UInt16]
+    public var bindPorts: [UInt16]
+
+    public init(folder: String, readOnly: [String] = [], readWrite: [String] = [],
+                connectPorts: [UInt16] = [], bindPorts: [UInt16] = []) {
+        self.folder = folder
+        self.readOnly = readOnly
+        self.readWrite = readWrite
+        self.connectPorts = connectPorts
+        self.bindPorts = bindPorts
+    }
+
+    /// What the process itself reads after start-up: the folders of the libraries it has loaded
+    /// (glibc loads its name-service modules late), TLS certificates, name resolution, time
+    /// zones, terminal descriptions (the REPL) and the CPU count (the event loops).
+    public static func systemReadOnly() -> [String] {
+        var paths = Set(loadedLibraryFolders())
+        paths.formUnion([
+            "/etc/ssl", "/etc/pki", "/etc/ca-certificates", "/usr/share/ca-certificates", "/usr/lib/ssl",
+            "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf", "/etc/host.conf",
+            "/etc/services", "/etc/protocols", "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo",
+            "/usr/lib/locale", "/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo",
+            "/sys/devices/system/cpu", "/sys/fs/cgroup",
+        ])
+        return paths.sorted()
+    }
+
+    /// `--safe`'s policy for a recipe: its folder read-write; the system's read-only files and
+    /// `extraReadOnly` (the main script, say); connect only to `apiPort`, and bind it when the
+    /// process serves it itself (the in-process sandbox).
+    public static func recipe(folder: String, extraReadOnly: [String] = [], apiPort: UInt16, bindsAPIPort: Bool) -> ConfinementPolicy {
+        ConfinementPolicy(
+            folder: folder, readOnly: systemReadOnly() + extraReadOnly, readWrite: systemReadWrite,
+            connectPorts: [apiPort], bindPorts: bindsAPIPort ? [apiPort] : [])
+    }
+
+    /// Devices any program expects to write to.
+    public static let systemReadWrite = ["/dev/null", "/dev/tty"]
+
+    /// Folders of the shared libraries mapped into this process (from /proc/self/maps).
+    static func loadedLibraryFolders() -> [String] {
+        guard let file = fopen("/proc/self/maps", "r") else { return [] }
+        defer { fclose(file) }
+        var folders = Set<String>()
+        var line = [CChar](repeating: 0, count: 4096)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(cString: line)
+            guard let slash = text.firstIndex(of: "/"), text.contains(".so") else { continue }
+            let path = text[slash...].trimmingCharacters(in: "\n")
+            if let last = path.lastIndex(of: "/") { folders.insert(String(path[..<last])) }
+        }
+        return Array(folders)
+    }
+}
+
+/// Kernel-enforced confinement: Landlock for files and the network, seccomp-bpf against starting
+/// programs and reaching other processes. Irreversible for the process.
+public enum KernelConfinement {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The Landlock ABI the kernel offers (0: none). `TELNYX_LUA_PRETEND_NO_LANDLOCK=1` reports 0,
+    /// so the refusal on kernels without it can be tested; it can only make --safe refuse.
+    public static var landlockABI: Int {
+        if getenv("TELNYX_LUA_PRETEND_NO_LANDLOCK") != nil { return 0 }
+        return Int(tl_landlock_abi())
+    }
+
+    /// Confines this process. Must run before any other thread starts: Landlock binds the calling
+    /// thread and what it creates afterwards, not threads that already exist.
+    public static func apply(_ policy: ConfinementPolicy) throws(Failure) {
+        let abi = landlockABI
+        guard abi >= 1 else {
+            throw Failure(description: "this kernel offers no Landlock, which --safe needs to confine files and the network")
+        }
+        let threads = tl_thread_count()
+        guard threads == 1 else {
+            throw Failure(description: "cannot confine: \(threads < 0 ? "the thread count is unreadable" : "\(threads) threads are already running")")
+        }
+        guard let ruleset = tl_ruleset_create(1) else { throw failure("cannot create a Landlock ruleset") }
+        var rules: [(String, Int32)] = [(policy.folder, Int32(TL_ACCESS_READ | TL_ACCESS_WRITE))]
+        rules += policy.readOnly.map { ($0, Int32(TL_ACCESS_READ)) }
+        rules += policy.readWrite.map { ($0, Int32(TL_ACCESS_READ | TL_ACCESS_WRITE)) }
+        for (path, access) in rules where tl_ruleset_allow_path(ruleset, path, access) != 0 {
+            tl_ruleset_free(ruleset)
+            throw failure("cannot add a Landlock rule for \(path)")
+        }
+        for port in policy.connectPorts where tl_ruleset_allow_connect(ruleset, port) != 0 {
+            tl_ruleset_free(ruleset)
+            throw failure("cannot allow TCP port \(port)")
+        }
+        for port in policy.bindPorts where tl_ruleset_allow_bind(ruleset, port) != 0 {
+            tl_ruleset_free(ruleset)
+            throw failure("cannot allow binding TCP port \(port)")
+        }
+        if tl_ruleset_enforce(ruleset) != 0 { throw failure("cannot enforce the Landlock ruleset") }
+        var why = [CChar](repeating: 0, count: 256)
+        if tl_seccomp_install(&why, why.count) != 0 {
+            throw Failure(description: "cannot install the seccomp filter: \(String(cString: why))")
+        }
+    }
+
+    private static func failure(_ what: String) -> Failure {
+        Failure(description: "\(what): \(String(cString: strerror(errno)))")
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in characters: String) -> String {
+        var text = self
+        while let last = text.last, characters.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}
