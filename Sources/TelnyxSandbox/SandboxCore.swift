@@ -98,6 +98,9 @@ final class SandboxCore: Sendable {
         {
             switch outcome {
             case .notFound(let detail): return .notFound(detail)
+            case .invalid(let parameter, let detail):
+                return .error(400, code: "10015", title: "Invalid parameter", detail: detail,
+                              source: ["parameter": .string(parameter)])
             case .noContent: return Reply(status: endpoint.status, contentType: nil, body: [])
             case .body(let value): return .json(endpoint.status, value)
             }
