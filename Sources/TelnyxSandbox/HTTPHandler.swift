@@ -10,23 +10,40 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let core: SandboxCore
+    private let connectionGuard: ConnectionGuard?
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
+    /// A request refused for its size: everything else the client sends is dropped unread
+    /// until the connection closes.
+    private var refused = false
 
-    init(core: SandboxCore) {
+    init(core: SandboxCore, connectionGuard: ConnectionGuard? = nil) {
         self.core = core
+        self.connectionGuard = connectionGuard
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if refused { return }
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
             head = requestHead
             body = nil
+            let announced = requestHead.headers.first(name: "content-length").flatMap { Int($0) }
+            let lengthText = requestHead.headers.first(name: "content-length")
+            // Refused before a byte of the body is read: a length too big for an Int is too big.
+            if let lengthText, announced.map({ $0 > core.limits.maxBodyBytes }) ?? Self.isDigits(lengthText) {
+                refuseTooLarge(requestHead, context: context)
+            }
         case .body(var chunk):
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > core.limits.maxBodyBytes, let requestHead = head {
+                refuseTooLarge(requestHead, context: context)
+                return
+            }
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
         case .end:
             guard let requestHead = head else { return }
             head = nil
+            connectionGuard?.requestRead()
             let bytes = body.map { Array($0.readableBytesView) } ?? []
             body = nil
             let uri = requestHead.uri
@@ -52,7 +69,32 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Answers 413 at once and closes the connection once the answer is out. The body is
+    /// never gathered, so a 100 MB upload costs no more memory than the limit.
+    private func refuseTooLarge(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
+        refused = true
+        head = nil
+        body = nil
+        connectionGuard?.requestRead()
+        let limit = core.limits.maxBodyBytes
+        var reply = Reply.error(
+            413, code: "10015", title: "Request body too large",
+            detail: "The request body is larger than the sandbox accepts (\(limit) bytes).")
+        let uri = requestHead.uri
+        let question = uri.firstIndex(of: "?")
+        reply.logNumber = core.log.begin(
+            method: requestHead.method.rawValue, path: question.map { String(uri[..<$0]) } ?? uri,
+            query: question.map { String(uri[uri.index(after: $0)...]) } ?? "", body: [])
+        send(reply, keepAlive: false, version: requestHead.version, context: context)
+    }
+
+    private static func isDigits(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
     private func send(_ reply: Reply, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
+        let connectionGuard = self.connectionGuard
+        defer { connectionGuard?.answerSent() }
         guard context.channel.isActive else {
             if let number = reply.logNumber { core.log.finish(number, status: 0) }
             return
@@ -98,7 +140,15 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
         if close {
             let channel = context.channel
-            promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
+            let drain = refused
+            promise.futureResult.whenComplete { _ in
+                guard drain else { return channel.close(promise: nil) }
+                // A refused upload may still be arriving: closing now, with its bytes unread,
+                // would reset the connection and could destroy the 413 before the client reads
+                // it. Stop writing, drop what comes for a moment, then close.
+                channel.close(mode: .output, promise: nil)
+                channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+            }
         }
         if let number {
             promise.futureResult.whenComplete { _ in core.log.finish(number, status: code) }
