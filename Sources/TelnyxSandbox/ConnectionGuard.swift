@@ -25,6 +25,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var reading = false
     /// Requests read whose answer has not been sent yet.
     private var owed = 0
+    /// Set while a refused body (already answered 413) is drained: the read deadline then
+    /// closes the connection without a 408 of its own.
+    private var quiet = false
     private var readDeadline: Scheduled<Void>?
     private var idleDeadline: Scheduled<Void>?
 
@@ -78,11 +81,26 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         idleDeadline = nil
     }
 
+    /// A refused body is being drained after its 413.
+    func draining() {
+        quiet = true
+    }
+
+    /// The refused body has been drained: the connection waits for its next request.
+    func drainFinished() {
+        quiet = false
+        reading = false
+        readDeadline?.cancel()
+        readDeadline = nil
+        if owed == 0 { armIdle() }
+    }
+
     /// An answer has been sent (or dropped with its connection).
     func answerSent() {
         owed = max(owed - 1, 0)
         guard owed == 0 else { return }
-        if reading { armRead() }
+        // A refused body being drained gets no longer than a request would have had.
+        if reading || quiet { armRead() }
         armIdle()
     }
 
@@ -91,6 +109,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         readDeadline = schedule(after: readTimeout) { guardHandler, context in
             guardHandler.readDeadline = nil
             guard guardHandler.owed == 0 else { return }
+            if guardHandler.quiet { return context.close(promise: nil) }
             // Written below the HTTP encoder: the request never reached it, so no answer is
             // half-written, and the client learns why it was cut off.
             let text = "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"

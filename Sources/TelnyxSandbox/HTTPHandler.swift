@@ -13,9 +13,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let connectionGuard: ConnectionGuard?
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
-    /// A request refused for its size: everything else the client sends is dropped unread
-    /// until the connection closes.
+    /// A request refused for its size: the rest of its body is read and dropped (so the client,
+    /// still uploading, gets to read the 413 instead of a reset); then the connection serves the
+    /// next request, or closes when the client asked it to.
     private var refused = false
+    private var keepAliveAfterDrain = false
+    /// Bytes of a refused body dropped so far; past `drainLimit` the connection is cut at once.
+    private var drained = 0
 
     init(core: SandboxCore, connectionGuard: ConnectionGuard? = nil) {
         self.core = core
@@ -23,7 +27,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if refused { return }
+        if refused {
+            drain(unwrapInboundIn(data), context: context)
+            return
+        }
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
             head = requestHead
@@ -69,13 +76,39 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Answers 413 at once and closes the connection once the answer is out. The body is
-    /// never gathered, so a 100 MB upload costs no more memory than the limit.
+    /// How much of a refused body is read and dropped before the connection is cut instead:
+    /// enough for a client that uploads a little too much to read its 413 cleanly. The read
+    /// timeout (ConnectionGuard) bounds the time it may take.
+    private var drainLimit: Int { max(core.limits.maxBodyBytes, 1 << 20) * 8 }
+
+    /// Drops what arrives after a 413; the request's end, or too much, closes the connection.
+    private func drain(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
+        case .head:
+            // A pipelined request after a refused one is not served: the connection is closing.
+            context.close(promise: nil)
+        case .body(let chunk):
+            drained += chunk.readableBytes
+            if drained > drainLimit { context.close(promise: nil) }
+        case .end:
+            // Back at a request boundary: the connection is as good as after any answer.
+            guard keepAliveAfterDrain else { return context.close(promise: nil) }
+            refused = false
+            drained = 0
+            connectionGuard?.drainFinished()
+        }
+    }
+
+    /// Answers 413 at once; the rest of the body is drained (`drain`). The body is never
+    /// gathered, so a 100 MB upload costs no more memory than the limit.
     private func refuseTooLarge(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
         refused = true
+        keepAliveAfterDrain = requestHead.isKeepAlive
+        drained = body?.readableBytes ?? 0
         head = nil
         body = nil
         connectionGuard?.requestRead()
+        connectionGuard?.draining()
         let limit = core.limits.maxBodyBytes
         var reply = Reply.error(
             413, code: "10015", title: "Request body too large",
@@ -85,7 +118,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         reply.logNumber = core.log.begin(
             method: requestHead.method.rawValue, path: question.map { String(uri[..<$0]) } ?? uri,
             query: question.map { String(uri[uri.index(after: $0)...]) } ?? "", body: [])
-        send(reply, keepAlive: false, version: requestHead.version, context: context)
+        // Keep-alive as asked: an HTTP client still uploading treats `connection: close` on an
+        // early answer as the end of the connection and reports an I/O error, not the 413.
+        send(reply, keepAlive: keepAliveAfterDrain, version: requestHead.version, context: context)
     }
 
     private static func isDigits(_ text: String) -> Bool {
@@ -138,17 +173,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
-        if close {
+        // A refused upload may still be arriving: closing now, with its bytes unread, would reset
+        // the connection and could destroy the 413 before the client reads it. `drain` decides.
+        if close && !refused {
             let channel = context.channel
-            let drain = refused
-            promise.futureResult.whenComplete { _ in
-                guard drain else { return channel.close(promise: nil) }
-                // A refused upload may still be arriving: closing now, with its bytes unread,
-                // would reset the connection and could destroy the 413 before the client reads
-                // it. Stop writing, drop what comes for a moment, then close.
-                channel.close(mode: .output, promise: nil)
-                channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
-            }
+            promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
         }
         if let number {
             promise.futureResult.whenComplete { _ in core.log.finish(number, status: code) }
