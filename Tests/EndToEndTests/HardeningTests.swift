@@ -51,6 +51,28 @@ import Testing
         expectNoKey(r, key)
     }
 
+    @Test func aConfigFileKeyWithAControlCharacterIsRefusedNamingTheProfile() throws {
+        let key = "KEYfile\u{1}SECRETpart_0123456789"
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("hardening-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: config) }
+        let file = config.appendingPathComponent("telnyx-lua/config.toml")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "[default]\napi_key = \"\(key)\"\n[staging]\napi_key = \"\(key)\"\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        // Asked for by name: fatal at start-up.
+        let named = try Binaries.run(Binaries.telnyxLua, ["--profile", "staging", "-e", "print(1)"],
+                                     environment: ["XDG_CONFIG_HOME": config.path])
+        #expect(named.status == 1)
+        #expect(named.stderr.contains("api_key of profile 'staging' in \(file.path) contains a control character"), "\(named.stderr)")
+        expectNoKey(named, key)
+        // The implicit [default]: the script runs, and a call fails saying why.
+        let implicit = try Binaries.run(Binaries.telnyxLua, ["-e", Self.probe],
+                                        environment: ["XDG_CONFIG_HOME": config.path, "TELNYX_BASE_URL": "http://127.0.0.1:9"])
+        #expect(implicit.stdout.contains("message\tapi_key of profile 'default' in \(file.path) contains a control character"),
+                "\(implicit.stdout)\n\(implicit.stderr)")
+        expectNoKey(implicit, key)
+    }
+
     @Test func configureWithABadKeyIsRefusedWithoutQuotingIt() throws {
         let key = "KEYconfigured\nSECRETpart_0123456789"
         let script = """
