@@ -56,6 +56,17 @@ import Testing
         }
     }
 
+    @Test func deeplyNestedQueryBracketsDoNotOverflowTheStack() async throws {
+        let h = try await Harness.start()
+        defer { Task { try await h.stop() } }
+        for depth in [17, 2_000, 20_000] {
+            let query = "filter" + String(repeating: "[a]", count: depth) + "=1"
+            let answer = try await h.send(.GET, "/v2/phone_numbers?" + query)
+            #expect(answer.status < 500, "depth \(depth): \(answer.status)")
+        }
+        #expect(try await h.send(.GET, "/v2/phone_numbers?filter[tag]=tag-1").json?["meta"]?["total_results"] == 20)
+    }
+
     @Test(arguments: [
         #"{"latency_ms": 9223372036854775807}"#,
         #"{"jitter_ms": 9223372036854775807}"#,
