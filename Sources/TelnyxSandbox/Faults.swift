@@ -22,15 +22,21 @@ struct ScriptedFault: Sendable, Equatable {
     var latencyMs: Int
     var pathPrefix: String?
 
+    /// Nil for a fault that is not one (nothing to do) or whose numbers are out of range: a
+    /// status outside 100...599, a delay beyond `Faults.maxDelayMs`, a negative `retry_after`.
     init?(json: JSONValue) {
-        latencyMs = Int(json["latency_ms"]?.intValue ?? 0)
+        guard let latency = Faults.milliseconds(json["latency_ms"] ?? .null) else { return nil }
+        latencyMs = latency
         pathPrefix = json["path"]?.stringValue
         if json["reset"]?.boolValue == true {
             action = .reset
         } else if json["truncate"]?.boolValue == true {
             action = .truncate
         } else if let status = json["status"]?.intValue {
-            action = status == 429 ? .rateLimited(retryAfter: Int(json["retry_after"]?.intValue ?? 1)) : .status(Int(status))
+            guard (100...599).contains(status) else { return nil }
+            let after = json["retry_after"]?.intValue ?? 1
+            guard (0...86_400).contains(after) else { return nil }
+            action = status == 429 ? .rateLimited(retryAfter: Int(after)) : .status(Int(status))
         } else if latencyMs > 0 {
             action = .none
         } else {
@@ -57,6 +63,18 @@ struct ScriptedFault: Sendable, Equatable {
 /// The fault injector: settings from the flags or the admin endpoint, a token bucket for the
 /// rate limit, the queue of one-shot faults, and a seeded generator so a run's faults repeat.
 final class Faults: Sendable {
+    /// The longest delay a fault may add (10 minutes): longer is no test of anything, and the
+    /// event loop's timer arithmetic (nanoseconds in an Int64) must not overflow.
+    static let maxDelayMs = 600_000
+
+    /// A delay setting in milliseconds: null is 0, a negative number is 0 (as it always was),
+    /// and anything but a whole number up to `maxDelayMs` is nil (refused).
+    static func milliseconds(_ value: JSONValue) -> Int? {
+        if value.isNull { return 0 }
+        guard let ms = value.intValue, ms <= Int64(maxDelayMs) else { return nil }
+        return Int(max(ms, 0))
+    }
+
     private struct State {
         var settings: FaultSettings
         var script: [ScriptedFault] = []
@@ -79,8 +97,10 @@ final class Faults: Sendable {
                 return (fault.action, fault.latencyMs)
             }
             let settings = s.settings
-            var delay = settings.latencyMs
-            if settings.jitterMs > 0 { delay += s.rng.below(settings.jitterMs + 1) }
+            // Clamped here too: the settings may come from command-line flags, not only `apply`.
+            var delay = min(max(settings.latencyMs, 0), Self.maxDelayMs)
+            let jitter = min(max(settings.jitterMs, 0), Self.maxDelayMs)
+            if jitter > 0 { delay += s.rng.below(jitter + 1) }
             if let limit = settings.rateLimit, limit > 0 {
                 let now = NIODeadline.now()
                 let elapsed = Double((now - s.lastRefill).nanoseconds) / 1e9
@@ -124,8 +144,11 @@ final class Faults: Sendable {
         return state.withLockedValue { s in
             for (key, value) in members {
                 switch key {
-                case "latency_ms": s.settings.latencyMs = max(Int(value.intValue ?? 0), 0)
-                case "jitter_ms": s.settings.jitterMs = max(Int(value.intValue ?? 0), 0)
+                case "latency_ms", "jitter_ms":
+                    guard let ms = Self.milliseconds(value) else {
+                        return "\(key) must be a whole number of milliseconds from 0 to \(Self.maxDelayMs)"
+                    }
+                    if key == "latency_ms" { s.settings.latencyMs = ms } else { s.settings.jitterMs = ms }
                 case "error_rate": s.settings.errorRate = value.doubleValue ?? 0
                 case "reset_rate": s.settings.resetRate = value.doubleValue ?? 0
                 case "truncate_rate": s.settings.truncateRate = value.doubleValue ?? 0

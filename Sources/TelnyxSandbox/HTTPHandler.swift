@@ -10,23 +10,47 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let core: SandboxCore
+    private let connectionGuard: ConnectionGuard?
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
+    /// A request refused for its size: the rest of its body is read and dropped (so the client,
+    /// still uploading, gets to read the 413 instead of a reset); then the connection serves the
+    /// next request, or closes when the client asked it to.
+    private var refused = false
+    private var keepAliveAfterDrain = false
+    /// Bytes of a refused body dropped so far; past `drainLimit` the connection is cut at once.
+    private var drained = 0
 
-    init(core: SandboxCore) {
+    init(core: SandboxCore, connectionGuard: ConnectionGuard? = nil) {
         self.core = core
+        self.connectionGuard = connectionGuard
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if refused {
+            drain(unwrapInboundIn(data), context: context)
+            return
+        }
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
             head = requestHead
             body = nil
+            let announced = requestHead.headers.first(name: "content-length").flatMap { Int($0) }
+            let lengthText = requestHead.headers.first(name: "content-length")
+            // Refused before a byte of the body is read: a length too big for an Int is too big.
+            if let lengthText, announced.map({ $0 > core.limits.maxBodyBytes }) ?? Self.isDigits(lengthText) {
+                refuseTooLarge(requestHead, context: context)
+            }
         case .body(var chunk):
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > core.limits.maxBodyBytes, let requestHead = head {
+                refuseTooLarge(requestHead, context: context)
+                return
+            }
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
         case .end:
             guard let requestHead = head else { return }
             head = nil
+            connectionGuard?.requestRead()
             let bytes = body.map { Array($0.readableBytesView) } ?? []
             body = nil
             let uri = requestHead.uri
@@ -52,7 +76,60 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// How much of a refused body is read and dropped before the connection is cut instead:
+    /// enough for a client that uploads a little too much to read its 413 cleanly. The read
+    /// timeout (ConnectionGuard) bounds the time it may take.
+    private var drainLimit: Int { max(core.limits.maxBodyBytes, 1 << 20) * 8 }
+
+    /// Drops what arrives after a 413; the request's end, or too much, closes the connection.
+    private func drain(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
+        case .head:
+            // A pipelined request after a refused one is not served: the connection is closing.
+            context.close(promise: nil)
+        case .body(let chunk):
+            drained += chunk.readableBytes
+            if drained > drainLimit { context.close(promise: nil) }
+        case .end:
+            // Back at a request boundary: the connection is as good as after any answer.
+            guard keepAliveAfterDrain else { return context.close(promise: nil) }
+            refused = false
+            drained = 0
+            connectionGuard?.drainFinished()
+        }
+    }
+
+    /// Answers 413 at once; the rest of the body is drained (`drain`). The body is never
+    /// gathered, so a 100 MB upload costs no more memory than the limit.
+    private func refuseTooLarge(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
+        refused = true
+        keepAliveAfterDrain = requestHead.isKeepAlive
+        drained = body?.readableBytes ?? 0
+        head = nil
+        body = nil
+        connectionGuard?.requestRead()
+        connectionGuard?.draining()
+        let limit = core.limits.maxBodyBytes
+        var reply = Reply.error(
+            413, code: "10015", title: "Request body too large",
+            detail: "The request body is larger than the sandbox accepts (\(limit) bytes).")
+        let uri = requestHead.uri
+        let question = uri.firstIndex(of: "?")
+        reply.logNumber = core.log.begin(
+            method: requestHead.method.rawValue, path: question.map { String(uri[..<$0]) } ?? uri,
+            query: question.map { String(uri[uri.index(after: $0)...]) } ?? "", body: [])
+        // Keep-alive as asked: an HTTP client still uploading treats `connection: close` on an
+        // early answer as the end of the connection and reports an I/O error, not the 413.
+        send(reply, keepAlive: keepAliveAfterDrain, version: requestHead.version, context: context)
+    }
+
+    private static func isDigits(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
     private func send(_ reply: Reply, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
+        let connectionGuard = self.connectionGuard
+        defer { connectionGuard?.answerSent() }
         guard context.channel.isActive else {
             if let number = reply.logNumber { core.log.finish(number, status: 0) }
             return
@@ -96,7 +173,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
-        if close {
+        // A refused upload may still be arriving: closing now, with its bytes unread, would reset
+        // the connection and could destroy the 413 before the client reads it. `drain` decides.
+        if close && !refused {
             let channel = context.channel
             promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
         }

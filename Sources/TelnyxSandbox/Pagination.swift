@@ -7,6 +7,17 @@ enum Pagination {
     static let maxPageSize = 250
     /// The page size when the caller sets none.
     static let defaultPageSize = 20
+    /// The highest page number served. Far beyond any list the sandbox holds, and small enough
+    /// that the offset it makes (times the largest page size) cannot overflow.
+    static let maxPageNumber = 1_000_000_000
+    /// The highest item offset a cursor may carry, for the same reason.
+    static let maxOffset = maxPageNumber * maxPageSize
+
+    /// A page position no list can reach: answered 400 instead of computing with it.
+    struct OutOfRange: Error, Sendable {
+        let parameter: String
+        let detail: String
+    }
 
     /// The slice of the list a request asks for.
     struct Window: Sendable {
@@ -16,38 +27,53 @@ enum Pagination {
         let number: Int
     }
 
-    /// The window `query` selects under `scheme` ("texml" for the TeXML lists).
-    static func window(scheme: String, query: QueryString) -> Window {
+    /// The window `query` selects under `scheme` ("texml" for the TeXML lists). A page number
+    /// or cursor beyond `maxPageNumber` / `maxOffset` (or too long for an integer) throws
+    /// `OutOfRange`, so no arithmetic on it can overflow.
+    static func window(scheme: String, query: QueryString) throws(OutOfRange) -> Window {
         let rawSize = query.first("page[size]", "page_size", "per_page", "PageSize", "pageSize", "recordsPerPage", "limit", "page[limit]", "size")
-        let size = min(max(Int(rawSize ?? "") ?? defaultPageSize, 1), maxPageSize)
-        func number(_ names: String..., base: Int) -> Int {
-            for name in names { if let v = query[name], let n = Int(v) { return max(n, base) } }
+        let size = min(max(Int(rawSize ?? "") ?? (isWholeNumber(rawSize) ? maxPageSize : defaultPageSize), 1), maxPageSize)
+        func number(_ names: String..., base: Int) throws(OutOfRange) -> Int {
+            for name in names {
+                guard let v = query[name] else { continue }
+                if let n = Int(v), n <= maxPageNumber { return max(n, base) }
+                if isWholeNumber(v) && !v.hasPrefix("-") {
+                    throw OutOfRange(parameter: name, detail: "\(name) must be at most \(maxPageNumber).")
+                }
+                if isWholeNumber(v) { return base }
+            }
             return base
+        }
+        func cursor(_ name: String) throws(OutOfRange) -> Int {
+            guard let offset = decodeCursor(query[name]) else {
+                throw OutOfRange(parameter: name, detail: "\(name) is not a cursor this list gave out.")
+            }
+            return offset
         }
         switch scheme {
         case "CursorFlatPagination":
-            let offset = decodeCursor(query["cursor"])
+            let offset = try cursor("cursor")
             return Window(offset: offset, size: size, number: offset / size + 1)
         case "EmailCursorPagination":
-            let offset = decodeCursor(query["page_cursor"])
+            let offset = try cursor("page_cursor")
             return Window(offset: offset, size: size, number: offset / size + 1)
         case "EmailBracketCursorPagination", "CloudfsCursorPagination":
-            let offset = decodeCursor(query["page[after]"])
+            let offset = try cursor("page[after]")
             return Window(offset: offset, size: size, number: offset / size + 1)
         case "texml":
-            let n = number("Page", "page", base: 0)
+            let n = try number("Page", "page", base: 0)
             return Window(offset: n * size, size: size, number: n)
         case "DefaultFlatPaginationForInexplicitNumberOrders":
-            let n = number("page_number", "page[number]", base: 1)
+            let n = try number("page_number", "page[number]", base: 1)
             return Window(offset: (n - 1) * size, size: size, number: n)
         case "PerPagePagination", "PerPagePaginationV2", "DefaultPaginationForMessagingTollfree":
-            let n = number("page", "page[number]", base: 1)
+            let n = try number("page", "page[number]", base: 1)
             return Window(offset: (n - 1) * size, size: size, number: n)
         case "DefaultPaginationForQueues":
-            let n = number("Page", "page", base: 1)
+            let n = try number("Page", "page", base: 1)
             return Window(offset: (n - 1) * size, size: size, number: n)
         default:
-            let n = number("page[number]", "page_number", base: 1)
+            let n = try number("page[number]", "page_number", base: 1)
             return Window(offset: (n - 1) * size, size: size, number: n)
         }
     }
@@ -114,8 +140,20 @@ enum Pagination {
     /// Cursors are opaque to callers; inside they are the offset of the next item.
     static func encodeCursor(_ offset: Int) -> String { "c" + String(offset, radix: 36) }
 
-    static func decodeCursor(_ cursor: String?) -> Int {
-        guard let cursor, cursor.hasPrefix("c"), let n = Int(cursor.dropFirst(), radix: 36) else { return 0 }
+    /// The offset a cursor holds: 0 for none or one not made here (as before), nil for one
+    /// past `maxOffset` (or past what an integer holds), which no list ever gives out.
+    static func decodeCursor(_ cursor: String?) -> Int? {
+        guard let cursor, cursor.hasPrefix("c") else { return 0 }
+        let digits = cursor.dropFirst()
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }) else { return 0 }
+        guard let n = Int(digits, radix: 36), n <= maxOffset else { return nil }
         return max(n, 0)
+    }
+
+    /// Whether `text` is an optionally signed run of decimal digits (of any length).
+    static func isWholeNumber(_ text: String?) -> Bool {
+        guard var digits = text?.utf8[...] else { return false }
+        if digits.first == UInt8(ascii: "-") || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        return !digits.isEmpty && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 }

@@ -63,6 +63,11 @@ struct QueryString: Sendable {
         return nil
     }
 
+    /// Brackets nested deeper than this stay as text in the last key: nesting is walked
+    /// recursively, and `filter[a][a]...` 20,000 deep (60 KB, well within a request head)
+    /// overflowed the stack and killed the sandbox.
+    static let maxNesting = 16
+
     /// The pairs nested by their bracketed keys; repeated names become arrays.
     var nested: [String: JSONValue] {
         var root: [String: JSONValue] = [:]
@@ -77,6 +82,10 @@ struct QueryString: Sendable {
                 }
             } else {
                 keys = [name]
+            }
+            if keys.count > Self.maxNesting {
+                let rest = keys[(Self.maxNesting - 1)...].joined(separator: "][")
+                keys = Array(keys.prefix(Self.maxNesting - 1)) + [rest]
             }
             Self.insert(&root, keys[...], value)
         }

@@ -5,22 +5,25 @@ import Telnyx
 /// including the highest number of requests in flight at once, which is how a test proves a
 /// client's concurrency limit.
 final class RequestLog: Sendable {
-    /// Entries kept; older ones are dropped so a benchmark cannot grow memory without bound.
-    static let capacity = 10_000
-
     struct Entry: Sendable {
         let method: String
         let path: String
         let query: String
         let body: String
         var status: Int
+
+        /// What the entry holds, for the byte cap (the strings and a little for the record).
+        var bytes: Int { method.utf8.count + path.utf8.count + query.utf8.count + body.utf8.count + 64 }
     }
 
     private struct State {
-        var entries: [Entry] = []
-        /// The sequence number of `entries[0]`; numbers keep rising across resets.
+        /// A ring of the last entries, keyed by sequence number: numbers `firstNumber...sequence`
+        /// that are still present. Dropping the oldest is O(1), however full the log is.
+        var entries: [Int: Entry] = [:]
+        /// The sequence number of the oldest entry kept; numbers keep rising across resets.
         var firstNumber = 1
         var sequence = 0
+        var bytes = 0
         var total = 0
         var byStatus: [Int: Int] = [:]
         var inFlight = 0
@@ -28,23 +31,45 @@ final class RequestLog: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    private let limits: SandboxLimits
 
-    /// Records a request as it starts; returns its sequence number for `finish`.
+    init(limits: SandboxLimits = SandboxLimits()) {
+        self.limits = limits
+    }
+
+    /// Records a request as it starts; returns its sequence number for `finish`. The oldest
+    /// entries go when the log would exceed its entry or byte cap.
     func begin(method: String, path: String, query: String, body: [UInt8]) -> Int {
-        let text = String(decoding: body.prefix(65_536), as: UTF8.self)
+        let entry = Entry(
+            method: String(method.prefix(32)), path: Self.cut(path, limits.logBodyBytes),
+            query: Self.cut(query, limits.logBodyBytes),
+            body: String(decoding: body.prefix(max(limits.logBodyBytes, 0)), as: UTF8.self), status: 0)
+        let size = entry.bytes
         return state.withLockedValue { s in
             s.total += 1
             s.sequence += 1
             s.inFlight += 1
             s.maxInFlight = max(s.maxInFlight, s.inFlight)
-            if s.entries.count >= Self.capacity {
-                s.entries.removeFirst(Self.capacity / 10)
-                s.firstNumber += Self.capacity / 10
+            if s.entries.isEmpty { s.firstNumber = s.sequence }
+            while !s.entries.isEmpty && (s.entries.count >= max(limits.logEntries, 1) || s.bytes + size > limits.logBytes) {
+                if let dropped = s.entries.removeValue(forKey: s.firstNumber) { s.bytes -= dropped.bytes }
+                s.firstNumber += 1
             }
             if s.entries.isEmpty { s.firstNumber = s.sequence }
-            s.entries.append(Entry(method: method, path: path, query: query, body: text, status: 0))
+            // An entry larger than the whole cap is not kept, but still counted.
+            if size <= limits.logBytes {
+                s.entries[s.sequence] = entry
+                s.bytes += size
+            } else {
+                s.firstNumber = s.sequence + 1
+            }
             return s.sequence
         }
+    }
+
+    /// At most `limit` bytes of `text` (on a character boundary).
+    private static func cut(_ text: String, _ limit: Int) -> String {
+        text.utf8.count <= limit ? text : String(text.prefix(max(limit, 0)))
     }
 
     /// Records the answer of request `number` (0 for a reset connection) once it is sent.
@@ -52,8 +77,7 @@ final class RequestLog: Sendable {
         state.withLockedValue { s in
             s.inFlight = max(s.inFlight - 1, 0)
             s.byStatus[status, default: 0] += 1
-            let index = number - s.firstNumber
-            if s.entries.indices.contains(index) { s.entries[index].status = status }
+            s.entries[number]?.status = status
         }
     }
 
@@ -70,7 +94,8 @@ final class RequestLog: Sendable {
 
     var json: JSONValue {
         state.withLockedValue { s in
-            let requests: [JSONValue] = s.entries.map { e in
+            let numbers = s.firstNumber...max(s.sequence, s.firstNumber)
+            let requests: [JSONValue] = numbers.compactMap { s.entries[$0] }.map { e in
                 ["method": .string(e.method), "path": .string(e.path), "query": .string(e.query),
                  "body": .string(e.body), "status": .int(Int64(e.status))]
             }
@@ -78,7 +103,7 @@ final class RequestLog: Sendable {
             for (status, count) in s.byStatus { byStatus[String(status)] = .int(Int64(count)) }
             return [
                 "requests": .array(requests),
-                "counters": ["total": .int(Int64(s.total)), "by_status": .object(byStatus),
+                "counters": ["total": .int(Int64(s.total)), "by_status": .object(byStatus), "log_bytes": .int(Int64(s.bytes)),
                              "in_flight": .int(Int64(s.inFlight)), "max_in_flight": .int(Int64(s.maxInFlight))],
             ]
         }

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Everything that shapes one sandbox run: where it listens, how much it seeds, which token it
 /// wants and which faults it injects. `telnyx-lua --sandbox` and `telnyx-sandbox` both build one.
 public struct SandboxConfiguration: Sendable {
@@ -14,11 +16,13 @@ public struct SandboxConfiguration: Sendable {
     public var apiKey: String?
     /// The faults injected from the start (the admin endpoint can change them later).
     public var faults: FaultSettings
+    /// What one client may make the sandbox hold or wait for; see `SandboxLimits`.
+    public var limits: SandboxLimits
 
     /// A configuration with the defaults of the command line.
     public init(
         host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 42, phoneNumbers: Int = 100,
-        apiKey: String? = nil, faults: FaultSettings = FaultSettings()
+        apiKey: String? = nil, faults: FaultSettings = FaultSettings(), limits: SandboxLimits = SandboxLimits()
     ) {
         self.host = host
         self.port = port
@@ -26,6 +30,7 @@ public struct SandboxConfiguration: Sendable {
         self.phoneNumbers = phoneNumbers
         self.apiKey = apiKey
         self.faults = faults
+        self.limits = limits
     }
 
     /// Added latency per response, in milliseconds (a shortcut into `faults`).
@@ -70,5 +75,46 @@ public struct FaultSettings: Sendable, Equatable {
         self.resetRate = resetRate
         self.truncateRate = truncateRate
         self.throttleRate = throttleRate
+    }
+}
+
+/// Resource bounds, so that no client (a runaway script, a hostile peer, a benchmark) can grow
+/// the sandbox's memory or hold its connections without end. The sandbox often runs inside
+/// `telnyx-lua --sandbox`, where its memory is the script runner's memory too.
+public struct SandboxLimits: Sendable, Equatable {
+    /// The largest request body accepted; a larger one is answered 413 (before it is read when
+    /// Content-Length announces it) and its connection closed.
+    public var maxBodyBytes: Int
+    /// Requests the request log keeps (the oldest go first).
+    public var logEntries: Int
+    /// Bytes the request log keeps, counting each entry's method, path, query and body.
+    public var logBytes: Int
+    /// The part of each request body the log keeps.
+    public var logBodyBytes: Int
+    /// Seconds from the first byte of a request until all of it (head and body) has arrived;
+    /// a slower client is answered 408 and disconnected (slow-header attacks).
+    public var requestReadTimeout: Double
+    /// Seconds a connection may stay silent (no byte either way) while no answer is due;
+    /// longer than the clients' own pool timeout (60 s) so that they close first.
+    public var idleTimeout: Double
+
+    /// The defaults: 16 MiB bodies, a log of 10,000 entries within 16 MiB, 30 s to send a
+    /// request, 75 s of idleness.
+    public init(
+        maxBodyBytes: Int = 16 << 20, logEntries: Int = 10_000, logBytes: Int = 16 << 20, logBodyBytes: Int = 64 << 10,
+        requestReadTimeout: Double = 30, idleTimeout: Double = 75
+    ) {
+        self.maxBodyBytes = maxBodyBytes
+        self.logEntries = logEntries
+        self.logBytes = logBytes
+        self.logBodyBytes = logBodyBytes
+        self.requestReadTimeout = requestReadTimeout
+        self.idleTimeout = idleTimeout
+    }
+
+    /// `seconds` as a NIO time amount, clamped to 1 ms ... 1 day so no setting can overflow.
+    static func timeAmount(_ seconds: Double) -> TimeAmount {
+        let ms = seconds.isNaN ? 1 : min(max(seconds * 1000, 1), 86_400_000)
+        return .milliseconds(Int64(ms))
     }
 }

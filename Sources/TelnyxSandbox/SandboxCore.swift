@@ -9,7 +9,8 @@ final class SandboxCore: Sendable {
     let store: Store
     let bindings: [Binding?]
     let faults: Faults
-    let log = RequestLog()
+    let log: RequestLog
+    let limits: SandboxLimits
     let auth: Auth
     let seed: UInt64
 
@@ -18,6 +19,8 @@ final class SandboxCore: Sendable {
         let endpoints = CatalogAdapter.endpoints(responses: document)
         self.endpoints = endpoints
         seed = configuration.seed
+        limits = configuration.limits
+        log = RequestLog(limits: configuration.limits)
         factory = ResponseFactory(document: document)
         router = Router(routes: endpoints.map { ($0.http, $0.route) })
         let bindings: [Binding?] = endpoints.map { endpoint in
@@ -98,6 +101,9 @@ final class SandboxCore: Sendable {
         {
             switch outcome {
             case .notFound(let detail): return .notFound(detail)
+            case .invalid(let parameter, let detail):
+                return .error(400, code: "10015", title: "Invalid parameter", detail: detail,
+                              source: ["parameter": .string(parameter)])
             case .noContent: return Reply(status: endpoint.status, contentType: nil, body: [])
             case .body(let value): return .json(endpoint.status, value)
             }

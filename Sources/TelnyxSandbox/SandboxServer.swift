@@ -33,8 +33,11 @@ public final class SandboxServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // First, on raw bytes: the read and idle deadlines (see ConnectionGuard).
+                    let connectionGuard = ConnectionGuard(limits: core.limits)
+                    try channel.pipeline.syncOperations.addHandler(connectionGuard)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)
-                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(core: core))
+                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(core: core, connectionGuard: connectionGuard))
                 }
             }
         let channel: Channel

@@ -6,6 +6,8 @@ enum StoreOutcome: Sendable {
     case body(JSONValue)
     case noContent
     case notFound(String)
+    /// A query the list cannot serve (a page number or cursor out of range): 400.
+    case invalid(parameter: String, detail: String)
 }
 
 /// The stateful part of the sandbox: the collections of the seed areas, and the generated
@@ -115,7 +117,11 @@ final class Store: Sendable {
         let id = binding.idParam.flatMap { params[$0] }
         switch action {
         case .list:
-            return .body(list(endpoint, key: key, query: query, path: path))
+            do {
+                return .body(try list(endpoint, key: key, query: query, path: path))
+            } catch {
+                return .invalid(parameter: error.parameter, detail: error.detail)
+            }
         case .create, .createAt:
             let idField = idFields[key] ?? "id"
             let given = id ?? fields[idField]?.stringValue
@@ -186,7 +192,9 @@ final class Store: Sendable {
         return .body(render(key, slot, schema: flat))
     }
 
-    private func list(_ endpoint: Endpoint, key: String, query: QueryString, path: String) -> JSONValue {
+    private func list(
+        _ endpoint: Endpoint, key: String, query: QueryString, path: String
+    ) throws(Pagination.OutOfRange) -> JSONValue {
         let itemSchema = Self.recordSchema(endpoint, factory) ?? .object([:])
         let scheme: String
         switch endpoint.result {
@@ -194,7 +202,7 @@ final class Store: Sendable {
         case .texml: scheme = "texml"
         default: scheme = "DefaultFlatPagination"
         }
-        var window = Pagination.window(scheme: scheme, query: query)
+        var window = try Pagination.window(scheme: scheme, query: query)
         if case .json = endpoint.result {
             // Not paginated (`media.list`): the whole collection, or a creation could fall off the end.
             window = Pagination.Window(offset: 0, size: max(withCollection(key) { $0.count }, 1), number: 1)

@@ -19,6 +19,8 @@ enum Profile {
             var failure: ConfigFile.Failure?
             host.configureClient { client in
                 do throws(ConfigFile.Failure) { try file.apply(profile: name, to: &client) } catch { failure = error }
+                // The profile was asked for by name: a key it holds that cannot be sent is fatal now.
+                if failure == nil, let problem = client.apiKeyProblem { failure = ConfigFile.Failure(description: problem) }
             }
             if let failure { throw failure }
             return

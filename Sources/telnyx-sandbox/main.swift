@@ -38,11 +38,18 @@ func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
             let digits = text.hasSuffix("/s") ? String(text.dropLast(2)) : text
             guard let limit = Int(digits) else { fail("--rate-limit: '\(text)' is not N/s") }
             configuration.faults.rateLimit = limit
+        case "--max-body-bytes": configuration.limits.maxBodyBytes = number(flag, Int.self)
+        case "--log-bytes": configuration.limits.logBytes = number(flag, Int.self)
+        case "--log-entries": configuration.limits.logEntries = number(flag, Int.self)
+        case "--read-timeout": configuration.limits.requestReadTimeout = number(flag, Double.self)
+        case "--idle-timeout": configuration.limits.idleTimeout = number(flag, Double.self)
         case "-h", "--help":
             print("""
                 usage: telnyx-sandbox [--port 4010] [--host 127.0.0.1] [--seed N] [--phone-numbers N] [--api-key K]
                                       [--latency-ms N] [--jitter-ms N] [--error-rate F] [--rate-limit N/s]
                                       [--reset-rate F] [--truncate-rate F] [--throttle-rate F]
+                                      [--max-body-bytes N (16 MiB)] [--log-bytes N (16 MiB)] [--log-entries N (10000)]
+                                      [--read-timeout S (30)] [--idle-timeout S (75)]
                 """)
             exit(0)
         default: fail("unknown option \(flag) (see --help)")

@@ -17,6 +17,10 @@ public struct ClientOptions: Sendable, CustomStringConvertible {
 
     /// Sent as `Authorization: Bearer <apiKey>`. Takes precedence over OAuth credentials.
     public var apiKey: String?
+    /// Why the API key given (by the environment, a config file, `configure`) was refused, naming
+    /// where it came from; set by `setAPIKey`. While set and no key overrides it, every request
+    /// fails with this message as an authentication error, and nothing is sent.
+    public var apiKeyProblem: String?
     /// OAuth2 client-credentials ID, used when no API key is set.
     public var clientID: String?
     /// OAuth2 client secret.
@@ -72,9 +76,11 @@ public struct ClientOptions: Sendable, CustomStringConvertible {
             return value.flatMap { $0.isEmpty ? nil : $0 }
         }
         var options = ClientOptions(
-            apiKey: read("TELNYX_API_KEY"), clientID: read("TELNYX_CLIENT_ID"),
-            clientSecret: read("TELNYX_CLIENT_SECRET"),
+            clientID: read("TELNYX_CLIENT_ID"), clientSecret: read("TELNYX_CLIENT_SECRET"),
             baseURL: read("TELNYX_BASE_URL") ?? ClientOptions.defaultBaseURL)
+        // Trimmed (a key read from a file ends with a newline); refused with a reason when a
+        // control character or whitespace is left inside.
+        if let key = read("TELNYX_API_KEY") { options.setAPIKey(key, source: "TELNYX_API_KEY") }
         if let level = TelnyxLogging.level(fromEnvironment: read("TELNYX_LOG")) {
             options.logger = TelnyxLogging.stderrLogger(level: level)
         }

@@ -88,12 +88,15 @@ public struct ConfigFile: Sendable {
     }
 
     /// Applies profile `name` to `options`; an unknown profile is an error naming the known ones.
+    /// An `api_key` that cannot be sent leaves `options.apiKeyProblem` set (see `setAPIKey`).
     public func apply(profile name: String, to options: inout ClientOptions) throws(Failure) {
         guard let settings = profiles[name] else {
             let known = profiles.keys.sorted().joined(separator: ", ")
             throw Failure(description: "no profile '\(name)' in \(path) (profiles: \(known.isEmpty ? "none" : known))")
         }
-        if let key = settings["api_key"] { options.apiKey = key }
+        // A bad key is recorded, not thrown: the caller decides whether it is fatal now
+        // (`--profile NAME`) or when a request needs it (the implicit `[default]`).
+        if let key = settings["api_key"] { options.setAPIKey(key, source: "api_key of profile '\(name)' in \(path)") }
         if let url = settings["base_url"] { options.baseURL = url }
         if let timeout = settings["timeout"].flatMap(Double.init) { options.timeout = timeout }
         if let retries = settings["max_retries"].flatMap(Int.init) { options.maxRetries = retries }

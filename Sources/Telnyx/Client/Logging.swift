@@ -11,11 +11,14 @@ public struct Redactor: Sendable {
 
     private let secrets: [String]
 
-    /// A redactor for these secret values; empty and very short strings are ignored so that
-    /// redacting them cannot mangle ordinary text.
+    /// A redactor for these secret values, and for the escaped and percent-encoded forms of
+    /// each (`SecretForms`); empty and very short strings are ignored so that redacting them
+    /// cannot mangle ordinary text.
     public init(secrets: [String?]) {
         // Longest first, so a secret that contains another is masked whole.
-        self.secrets = Set(secrets.compactMap { $0 }.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+        // Each secret also in the forms other layers quote it in (escaped, percent-encoded).
+        let forms = secrets.compactMap { $0 }.filter { $0.count >= 4 }.flatMap(SecretForms.of)
+        self.secrets = Set(forms.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
     }
 
     /// The text with every occurrence of a secret masked.

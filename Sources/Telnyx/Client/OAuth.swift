@@ -82,7 +82,7 @@ actor OAuthTokenProvider {
                 requestID: response.requestID)
         }
         let lifetime = body["expires_in"]?.doubleValue ?? 3600
-        return (token, ContinuousClock.now + .milliseconds(Int64(lifetime * 1000)))
+        return (token, ContinuousClock.now + .milliseconds(Clamp.milliseconds(lifetime)))
     }
 }
 

@@ -64,13 +64,14 @@ public enum RetryPolicy {
         let clock = fields[3].split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (1...31).contains(day) else { return nil }
         if fields.count > 4, !["gmt", "utc", "ut", "z"].contains(fields[4].lowercased()) { return nil }
+        // Clamped: a server's date is outside input, and a year that overflows Int32 must not trap.
         var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(clock[0])
-        parts.tm_min = Int32(clock[1])
-        parts.tm_sec = Int32(clock[2])
+        parts.tm_year = Int32(clamping: year &- 1900)
+        parts.tm_mon = Int32(clamping: month)
+        parts.tm_mday = Int32(clamping: day)
+        parts.tm_hour = Int32(clamping: clock[0])
+        parts.tm_min = Int32(clamping: clock[1])
+        parts.tm_sec = Int32(clamping: clock[2])
         return Double(timegm(&parts))
     }
 

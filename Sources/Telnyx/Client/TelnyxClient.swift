@@ -41,6 +41,15 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
         let apiKey = overrides?.apiKey ?? options.apiKey
         let logger = options.logger
 
+        // A key that cannot go into a header is never handed to the HTTP library, whose error
+        // would quote it; the message says where the key came from instead.
+        if apiKey == nil, let problem = options.apiKeyProblem {
+            throw TelnyxError(kind: .authentication, message: problem)
+        }
+        if let apiKey, let problem = APIKeyCheck.problem(apiKey) {
+            throw TelnyxError(kind: .authentication, message: "the API key \(problem); it was not sent")
+        }
+
         // Everything that can be wrong with the request itself is found before the first byte.
         let url = try RequestEncoding.url(
             baseURL: baseURL, route: request.route, pathParams: request.pathParams, query: request.query)
@@ -121,9 +130,9 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
     private func pause(retry: Int, headers: [(String, String)]?, reason: String, logger: Logger) async throws(TelnyxError) {
         let delay = RetryPolicy.delay(retryIndex: retry - 1, headers: headers) * options.retryDelayScale
         options.onRetry?(retry, delay, reason)
-        logger.info("retrying in \(Int(delay * 1000)) ms after \(reason) (retry \(retry))")
+        logger.info("retrying in \(Clamp.milliseconds(delay)) ms after \(reason) (retry \(retry))")
         do {
-            try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+            try await Task.sleep(for: .milliseconds(Clamp.milliseconds(delay)))
         } catch {
             throw TelnyxError(kind: .cancelled, message: "request cancelled")
         }

@@ -22,7 +22,7 @@ final class HTTPTransport: Sendable {
     init(connectTimeout: Double, maxConnectionsPerHost: Int, maxResponseBytes: Int = HTTPTransport.maxResponseBytes) {
         responseLimit = maxResponseBytes
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .milliseconds(Int64(connectTimeout * 1000)))
+        configuration.timeout = .init(connect: .milliseconds(Clamp.milliseconds(connectTimeout)))
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(maxConnectionsPerHost, 1))
         // Fail a refused connection at once: the client's own retry policy (counted, with backoff,
@@ -44,7 +44,7 @@ final class HTTPTransport: Sendable {
         request.method = HTTPMethod(rawValue: method)
         request.headers = HTTPHeaders(headers)
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let deadline = NIODeadline.now() + .milliseconds(Int64(max(timeout, 0.001) * 1000))
+        let deadline = NIODeadline.now() + .milliseconds(Clamp.milliseconds(timeout))
         do {
             let response = try await client.execute(request, deadline: deadline)
             // A body announced larger than the budget has left is refused before it is read.
@@ -57,7 +57,7 @@ final class HTTPTransport: Sendable {
                 status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes,
                 memoryHold: hold)
         } catch {
-            throw Self.classify(error, timeout: timeout)
+            throw Self.classify(error, timeout: timeout, headers: headers)
         }
     }
 
@@ -116,8 +116,11 @@ final class HTTPTransport: Sendable {
     struct OverBudget: Error {}
 
     /// Maps transport failures onto the SDK's error classes: timeouts, cancellation, and every
-    /// other failure to reach or hear from the server as a connection error.
-    static func classify(_ error: any Error, timeout: Double) -> TelnyxError {
+    /// other failure to reach or hear from the server as a connection error. No header value is
+    /// ever quoted: AsyncHTTPClient's errors name only their kind (`shortDescription`; its full
+    /// description lists rejected header values, escaped), and anything else is scrubbed of
+    /// `headers`' values in every form a secret is masked in.
+    static func classify(_ error: any Error, timeout: Double, headers: [(String, String)] = []) -> TelnyxError {
         if error is CancellationError || Task.isCancelled {
             return TelnyxError(kind: .cancelled, message: "request cancelled")
         }
@@ -143,11 +146,12 @@ final class HTTPTransport: Sendable {
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
             return TelnyxError(kind: .timeout, message: "Request timed out while connecting (\(channelError)).")
         }
-        return TelnyxError(kind: .connection, message: "Connection error: \(error)")
+        let detail = (error as? HTTPClientError)?.shortDescription ?? "\(error)"
+        return TelnyxError(kind: .connection, message: Redactor(secrets: headers.map(\.1)).redact("Connection error: \(detail)"))
     }
 
     static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
 
     /// Closes pooled connections; pending requests fail.

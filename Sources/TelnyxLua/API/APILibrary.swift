@@ -83,6 +83,11 @@ final class APILibrary {
         if let answer = try DryRunHook(lua: lua, state: state).intercept(request, spec: spec, options: requestOptions) {
             id = state.engine.resolved(answer)
         } else {
+            if state.options.apiKey == nil, requestOptions?.apiKey == nil, let problem = state.options.apiKeyProblem {
+                // The key given was refused when it was loaded; say where it came from.
+                ErrorTables.push(type: "AuthenticationError", message: "\(problem); the API key was not used", on: lua)
+                throw LuaError.raiseValue()
+            }
             guard state.options.apiKey != nil || state.options.clientID != nil || requestOptions?.apiKey != nil else {
                 // As the SDKs do: no request without credentials.
                 ErrorTables.push(type: "AuthenticationError", message: """

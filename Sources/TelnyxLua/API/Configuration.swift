@@ -30,8 +30,11 @@ struct Configuration {
             }
             switch key {
             case "api_key":
-                let v = try reader.string(value, key)
-                changes.append { $0.apiKey = v }
+                let v = try reader.apiKey(value, key)
+                changes.append { options in
+                    options.apiKey = v
+                    options.apiKeyProblem = nil
+                }
             case "base_url":
                 let v = try reader.string(value, key)
                 changes.append { $0.baseURL = v }
@@ -91,7 +94,7 @@ struct RequestOptionsReader {
             case "timeout": options.timeout = try reader.seconds(value, key)
             case "max_retries": options.maxRetries = try reader.count(value, key)
             case "headers": options.headers = try reader.headers(value, key)
-            case "api_key": options.apiKey = try reader.string(value, key)
+            case "api_key": options.apiKey = try reader.apiKey(value, key)
             case "base_url": options.baseURL = try reader.string(value, key)
             default:
                 throw LuaError.raise("telnyx.with_options: unknown option '\(key)' (options: timeout, max_retries, headers, api_key, base_url)")
@@ -113,11 +116,26 @@ struct OptionReader {
         return s
     }
 
+    /// An API key, trimmed; one with a control character or whitespace inside is refused here,
+    /// naming the option and never quoting the key.
+    func apiKey(_ index: Int32, _ key: String) throws -> String {
+        let raw = try string(index, key)
+        do {
+            return try APIKeyCheck.clean(raw, source: "\(context): '\(key)'")
+        } catch {
+            throw LuaError.raise(error.description)
+        }
+    }
+
+    /// The longest timeout kept: 30 days. Anything longer waits as long in practice, and the
+    /// clamp keeps every later conversion to integer milliseconds in range (1e300 once trapped).
+    static let maxSeconds = 30.0 * 86_400
+
     func seconds(_ index: Int32, _ key: String) throws -> Double {
         guard lua.type(at: index) == LUA_TNUMBER, let v = lua.toNumber(index), v > 0, v.isFinite else {
             throw LuaError.raise("\(context): '\(key)' must be a positive number of seconds")
         }
-        return v
+        return min(v, Self.maxSeconds)
     }
 
     func count(_ index: Int32, _ key: String) throws -> Int {

@@ -60,7 +60,7 @@ public final class TelnyxHost {
     public func configure(baseURL: String? = nil, apiKey: String? = nil) {
         api.reconfigure { options in
             if let baseURL { options.baseURL = baseURL }
-            if let apiKey { options.apiKey = apiKey }
+            if let apiKey { options.setAPIKey(apiKey, source: "the API key given to TelnyxHost.configure") }
         }
     }
 

@@ -7,6 +7,8 @@
 -- Pages are fetched only as the loop needs them; the caller's filters and page size go with
 -- every page request. While a page is consumed in a full walk, the next one is already being
 -- fetched. Iterating again starts again from the first page.
+local api = require "telnyx.runtime.api"
+
 local M = {}
 
 local function copy(t)
@@ -48,7 +50,7 @@ local function numbered(items_key, set_next)
       if #items == 0 or type(number) ~= "number" or type(total) ~= "number" or number >= total then
         return nil
       end
-      return set_next(params, number + 1)
+      return set_next(params, number + 1), "page " .. tostring(math.tointeger(number) or number)
     end,
   }
 end
@@ -59,7 +61,7 @@ local function cursor(read, set_next)
     next = function(body, params, items)
       local c = read(meta_of(body))
       if #items == 0 or type(c) ~= "string" or c == "" then return nil end
-      return set_next(params, c)
+      return set_next(params, c), ("cursor %q"):format(#c > 80 and c:sub(1, 80) .. "..." or c)
     end,
   }
 end
@@ -71,7 +73,7 @@ local function counted(count_key)
     next = function(body, params, items)
       local page, pages = body.page, body[count_key]
       if #items == 0 or type(page) ~= "number" or type(pages) ~= "number" or page >= pages then return nil end
-      return with(params, "page", page + 1)
+      return with(params, "page", page + 1), "page " .. tostring(math.tointeger(page) or page)
     end,
   }
 end
@@ -123,7 +125,7 @@ local function texml(items_key)
         key, value = unescape(key), unescape(value)
         p[key] = math.tointeger(tonumber(value)) or value
       end
-      return p
+      return p, ("next_page_uri %q"):format(#uri > 120 and uri:sub(1, 120) .. "..." or uri)
     end,
   }
 end
@@ -271,13 +273,27 @@ function M.new(method, result, params, fetch)
   -- Iterator over pages: {items = ..., meta = ..., body = ...}.
   local function page_iterator(prefetch)
     local next_params, pending = params, nil
+    -- Where the server said each page was (its page number, its next cursor): one seen twice
+    -- in a walk means the server is going round in circles, and following it never ends.
+    local seen = {}
     return function()
       if next_params == nil then return nil end
       local wait = pending or fetch(next_params)
       pending = nil
       local body = wait()
       local items = scheme.items(body)
-      next_params = scheme.next(body, next_params, items)
+      local position
+      next_params, position = scheme.next(body, next_params, items)
+      if position ~= nil then
+        if seen[position] then
+          next_params = nil
+          local e = api.error("APIResponseValidationError",
+            ("pagination stopped: the server returned %s again (%s would loop forever)"):format(position, method))
+          e.method = method
+          error(e, 0)
+        end
+        seen[position] = true
+      end
       if next_params and prefetch then pending = fetch(next_params) end
       return {items = items, meta = type(body) == "table" and body.meta or nil, body = body}
     end
