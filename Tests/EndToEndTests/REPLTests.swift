@@ -59,6 +59,23 @@ import Testing
         #expect(try repl.evaluate("1 + 2") == "3")
     }
 
+    /// Error objects whose __tostring fails, loops or returns a non-string, and the script's own
+    /// hooks, must not take the REPL down or be wiped by its next prompt (issue 13).
+    @Test func hostileErrorObjectsAndUserHooksSurviveThePrompt() throws {
+        let repl = try start()
+        defer { repl.removeHome() }
+        for code in ["error(setmetatable({}, {__tostring = function() error('inner') end}))",
+                     "error(setmetatable({}, {__tostring = function() return {} end}))"] {
+            #expect(try repl.evaluate(code).contains("(error object is a table value)"))
+        }
+        #expect(try repl.evaluate("1 + 1") == "2")
+        _ = try repl.evaluate("hits = 0; debug.sethook(function() hits = hits + 1 end, 'l')")
+        #expect(try repl.evaluate("(select(2, debug.gethook()))") == "\"l\"")
+        #expect(try repl.evaluate("hits > 0") == "true")
+        _ = try repl.evaluate("debug.sethook()")
+        #expect(try repl.evaluate("debug.gethook()") == "nil")
+    }
+
     @Test func tablesArePrettyPrinted() throws {
         let repl = try start()
         defer { repl.removeHome() }
