@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 // ---- Swift functions ----------------------------------------------------------------------
 
@@ -55,19 +56,11 @@ void tl_push_swift_function(lua_State *L, void *box) {
 
 // ---- Tracebacks -----------------------------------------------------------------------------
 
-// As lua.c's message handler: a `__tostring` must return a string (a number will not do).
-static int tolstring_unprotected(lua_State *L) {
-    if (luaL_callmeta(L, 1, "__tostring")) {
-        if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "'__tostring' must return a string");
-        return 1;
-    }
-    luaL_tolstring(L, 1, NULL);
-    return 1;
-}
-
-// luaL_tolstring in a protected call, so that a `__tostring` that errors, loops (until an
-// interrupt), or returns a non-string cannot take the process down; such a value reads as
-// "(error object is a T value)", as lua.c prints it. Must be called on a thread that can run.
+// luaL_tolstring with the `__tostring` call protected, so that one that errors, loops (until an
+// interrupt) or returns a non-string cannot take the process down; such a value reads as
+// "(error object is a T value)", as lua.c prints it. The metamethod is called directly (no C
+// frame between it and the caller), so `debug.getinfo` levels inside it are lua.c's. Must be
+// called on a thread that can run.
 const char *tl_tostring_protected(lua_State *L, int index, size_t *length) {
     index = lua_absindex(L, index);
     int t = lua_type(L, index);
@@ -75,13 +68,10 @@ const char *tl_tostring_protected(lua_State *L, int index, size_t *length) {
         lua_pushvalue(L, index);
         return lua_tolstring(L, -1, length);
     }
-    if (luaL_getmetafield(L, index, "__tostring") == LUA_TNIL && luaL_getmetafield(L, index, "__name") == LUA_TNIL) {
-        // Nothing of the script's runs: plain luaL_tolstring ("table: 0x...", "nil", ...).
-        luaL_tolstring(L, index, NULL);
+    if (luaL_getmetafield(L, index, "__tostring") == LUA_TNIL) {
+        luaL_tolstring(L, index, NULL);  // "table: 0x...", a __name, "nil": no script code runs
         return lua_tolstring(L, -1, length);
     }
-    lua_pop(L, 1);
-    lua_pushcfunction(L, tolstring_unprotected);
     lua_pushvalue(L, index);
     if (lua_pcall(L, 1, 1, 0) != LUA_OK || lua_type(L, -1) != LUA_TSTRING) {
         lua_pop(L, 1);
@@ -105,9 +95,31 @@ static void add_traceback(lua_State *L, lua_State *of, int level) {
             lua_rawset(L, value);
         }
         lua_settop(L, value);
+        // Its text is made now, while the error's frames are still there (lua.c's handler does
+        // the same; a __tostring may look at them), and kept for LuaError to read.
+        if (luaL_getmetafield(L, value, "__tostring") != LUA_TNIL && lua_checkstack(L, 4)) {
+            lua_pop(L, 1);
+            if (lua_getfield(L, LUA_REGISTRYINDEX, TL_ERROR_TEXTS) != LUA_TTABLE) {
+                lua_pop(L, 1);
+                lua_newtable(L);
+                lua_pushliteral(L, "k");
+                lua_setfield(L, -2, "__mode");
+                lua_pushvalue(L, -1);
+                lua_setmetatable(L, -2);
+                lua_pushvalue(L, -1);
+                lua_setfield(L, LUA_REGISTRYINDEX, TL_ERROR_TEXTS);
+            }
+            lua_pushvalue(L, value);
+            tl_tostring_protected(L, value, NULL);
+            lua_rawset(L, -3);
+        }
+        lua_settop(L, value);
         return;
     }
-    const char *msg = tl_tostring_protected(L, value, NULL);
+    int t = lua_type(L, value);
+    const char *msg = t == LUA_TSTRING || t == LUA_TNUMBER || luaL_getmetafield(L, value, "__tostring") != LUA_TNIL
+        ? (lua_settop(L, value), tl_tostring_protected(L, value, NULL))
+        : lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, value));
     luaL_traceback(L, of, msg, level);
     lua_replace(L, value);
     lua_settop(L, value);
@@ -173,6 +185,8 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return block;
 }
 
+static void warn_off(void *ud, const char *message, int tocont);
+
 static int panic(lua_State *L) {
     const char *msg = lua_tostring(L, -1);
     fprintf(stderr, "telnyx-lua: unprotected Lua error: %s\n", msg ? msg : "(not a string)");
@@ -191,6 +205,7 @@ lua_State *tl_newstate_limited(size_t limit) {
         return NULL;
     }
     lua_atpanic(L, panic);
+    lua_setwarnf(L, warn_off, L);
     return L;
 }
 
@@ -204,4 +219,40 @@ void tl_set_memory_limit(lua_State *L, size_t limit) {
     void *ud = NULL;
     lua_getallocf(L, &ud);
     ((memory_account *)ud)->limit = limit;
+}
+
+// ---- Warnings -------------------------------------------------------------------------------
+
+// lauxlib.c's warning functions (static there; lua_newstate with our allocator does not install
+// them as luaL_newstate does): off until "@on", messages in pieces, "Lua warning: " on stderr.
+static void warn_off(void *ud, const char *message, int tocont);
+static void warn_on(void *ud, const char *message, int tocont);
+static void warn_continue(void *ud, const char *message, int tocont);
+
+// A control message ("@on", "@off") switches; other messages starting with '@' are ignored.
+static int warn_control(lua_State *L, const char *message, int tocont) {
+    if (tocont || *(message++) != '@') return 0;
+    if (strcmp(message, "off") == 0) lua_setwarnf(L, warn_off, L);
+    else if (strcmp(message, "on") == 0) lua_setwarnf(L, warn_on, L);
+    return 1;
+}
+
+static void warn_off(void *ud, const char *message, int tocont) { warn_control((lua_State *)ud, message, tocont); }
+
+static void warn_continue(void *ud, const char *message, int tocont) {
+    lua_State *L = (lua_State *)ud;
+    fputs(message, stderr);
+    if (tocont) {
+        lua_setwarnf(L, warn_continue, L);
+    } else {
+        fputs("\n", stderr);
+        fflush(stderr);
+        lua_setwarnf(L, warn_on, L);
+    }
+}
+
+static void warn_on(void *ud, const char *message, int tocont) {
+    if (warn_control((lua_State *)ud, message, tocont)) return;
+    fputs("Lua warning: ", stderr);
+    warn_continue(ud, message, tocont);
 }

@@ -45,7 +45,7 @@ struct Options {
             if !attached.isEmpty { return String(attached) }
             i += 1
             guard i < arguments.count, !arguments[i].hasPrefix("-") || option == "-e" else {
-                throw UsageError(description: "'\(option)' needs an argument")
+                throw UsageError(description: "'\(option)' needs argument")
             }
             return arguments[i]
         }
@@ -58,7 +58,7 @@ struct Options {
             case "-v": showVersion = true
             case "-E": ignoreEnvironment = true
             case "-W": warnings = true
-            case "--help", "-h": showHelp = true
+            case "--help": showHelp = true
             case "--version": showVersion = true
             case "--sandbox": sandbox = true
             case "--dry-run": dryRun = true
@@ -125,7 +125,7 @@ struct Options {
           --timeout SECONDS  stop the script after SECONDS; if it is stuck in a C call it is ended
                              a second later with exit status 124
           --profile NAME     use profile NAME of ~/.config/telnyx-lua/config.toml
-          -h, --help         show this help
+          --help             show this help
           --version          show the version
 
         With no script, a terminal on stdin opens the REPL; otherwise stdin is run as the script.

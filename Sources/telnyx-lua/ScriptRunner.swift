@@ -51,7 +51,8 @@ struct ScriptRunner {
     }
 
     private func printVersion() {
-        print("telnyx-lua \(TelnyxHostInfo.version) (\(TelnyxHostInfo.luaVersion))")
+        // lua.c's line, after ours: scripts that check the Lua version read it as they would.
+        print("telnyx-lua \(TelnyxHostInfo.version) with \(String(cString: tl_lua_copyright()))")
     }
 
     /// `arg`: arg[0] the script, arg[1..] its arguments, negative indices the interpreter and
@@ -92,10 +93,26 @@ struct ScriptRunner {
         }
     }
 
+    /// Runs the script (`-`: stdin) with `...` read from the global `arg` table as lua.c does
+    /// (so `-e "arg[1] = 100"` changes what the script sees, and `arg = 1` is an error).
     private func runScript(_ script: String) -> Result<Void, Error> {
         Result {
-            let arguments = options.scriptArguments.map { LuaValue.string($0) }
-            try host.runFile(script, arguments: script == "-" ? [] : arguments)
+            let lua = host.vm.lua
+            guard lua.getGlobal("arg") == LUA_TTABLE else {
+                lua.pop()
+                throw Options.UsageError(description: "'arg' is not a table")
+            }
+            let count = lua.rawLength(-1)
+            var arguments: [LuaValue] = []
+            if count > 0 {
+                for i in 1...Int64(count) {
+                    lua.rawGet(-1, i)
+                    arguments.append(lua.value(at: -1))
+                    lua.pop()
+                }
+            }
+            lua.pop()
+            try host.runFile(script, arguments: arguments)
         }
     }
 

@@ -7,7 +7,8 @@ import TelnyxLua
 // telnyx-lua: Lua 5.4 with the Telnyx API. Parses the command line, builds the host and runs
 // the script or the REPL; `--help` lists every option.
 
-let programName = "telnyx-lua"
+// As lua.c: messages start with the name the program was started by.
+let programName = CommandLine.arguments.first.flatMap { $0.isEmpty ? nil : $0 } ?? "telnyx-lua"
 let options: Options
 do {
     options = try Options(CommandLine.arguments)

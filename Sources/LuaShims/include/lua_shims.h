@@ -40,6 +40,7 @@ static inline int tl_loadfile(lua_State *L, const char *path) { return luaL_load
 static inline int tl_yield(lua_State *L, int n) { return lua_yield(L, n); }
 static inline int tl_lua_version_num(void) { return LUA_VERSION_NUM; }
 static inline const char *tl_lua_release(void) { return LUA_RELEASE; }
+static inline const char *tl_lua_copyright(void) { return LUA_COPYRIGHT; }
 static inline int tl_multret(void) { return LUA_MULTRET; }
 static inline int tl_minstack(void) { return LUA_MINSTACK; }
 
@@ -82,6 +83,10 @@ lua_State *tl_newstate_limited(size_t limit);
 size_t tl_allocated_bytes(lua_State *L);
 /// Changes the allocation limit of a state made with tl_newstate_limited (0: no limit).
 void tl_set_memory_limit(lua_State *L, size_t limit);
+
+/// Registry field: a weak table from error tables to their text, made by the traceback handler
+/// while the error's frames still existed (a `__tostring` may look at them).
+#define TL_ERROR_TEXTS "telnyx-lua.error-texts"
 
 /// luaL_tolstring run protected: pushes the text of the value at `index` and returns it; a
 /// `__tostring` that fails, or returns a non-string, gives "(error object is a T value)".

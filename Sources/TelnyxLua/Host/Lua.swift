@@ -119,6 +119,28 @@ public struct Lua {
         return text
     }
 
+    /// The text of the error value at `index`, as lua.c reports it: the one the traceback handler
+    /// made when the error was raised, else `describe`, and "(error object is a T value)" for a
+    /// value with no text of its own.
+    func errorText(at index: Int32) -> String {
+        let index = absolute(index)
+        let kind = type(at: index)
+        if kind != LUA_TSTRING && kind != LUA_TNUMBER && luaL_getmetafield(state, index, "__tostring") == LUA_TNIL {
+            return "(error object is a \(typeName(at: index)) value)"
+        }
+        if kind != LUA_TSTRING && kind != LUA_TNUMBER { pop() }
+        if lua_getfield(state, tl_registryindex(), TL_ERROR_TEXTS) == LUA_TTABLE {
+            pushValue(at: index)
+            if lua_rawget(state, -2) == LUA_TSTRING, let text = toString(-1) {
+                pop(2)
+                return text
+            }
+            pop()
+        }
+        pop()
+        return describe(index)
+    }
+
     // MARK: Tables and globals
 
     /// Pushes `t[key]` for the table at `index` (metamethods apply); returns the value's type.

@@ -11,19 +11,31 @@ public final class LuaVM {
 
     /// Creates a state. `memoryLimit` caps the bytes Lua may allocate (0: no cap); past it,
     /// allocations fail with Lua's "not enough memory" error.
-    public init(memoryLimit: Int = 0, standardLibraries: Bool = true) throws {
+    /// `ignoreEnvironment` (lua's `-E`): the package library does not read LUA_PATH or LUA_CPATH.
+    public init(memoryLimit: Int = 0, standardLibraries: Bool = true, ignoreEnvironment: Bool = false) throws {
         guard let state = tl_newstate_limited(memoryLimit) else {
             throw LuaError(message: "cannot create a Lua state: out of memory")
         }
         lua = Lua(state)
+        if ignoreEnvironment {
+            // What lua.c does for -E: loadlib.c reads this flag when it sets package.path.
+            lua_pushboolean(state, 1)
+            lua_setfield(state, tl_registryindex(), "LUA_NOENV")
+        }
         if standardLibraries {
             luaL_openlibs(state)
             tl_install_shared_hooks(state)
+            // The base library's print, for the REPL to tell whether a script replaced it.
+            lua_getglobal(state, "print")
+            lua_setfield(state, tl_registryindex(), LuaVM.originalPrintKey)
         }
         tl_arm_interrupt_hook(state)
     }
 
     deinit { lua_close(lua.state) }
+
+    /// Registry field holding the base library's `print` as it was when the state was made.
+    public static let originalPrintKey = "telnyx-lua.print"
 
     /// Only text chunks load from files and stdin (`--safe`): Lua does not verify bytecode.
     public var textOnly = false
@@ -122,7 +134,7 @@ extension LuaError {
             lua.rawGet(index)
             let traceback = lua.toString(-1)
             lua.pop()
-            return LuaError(message: lua.describe(index), traceback: traceback, value: lua.value(at: index))
+            return LuaError(message: lua.errorText(at: index), traceback: traceback, value: lua.value(at: index))
         }
         let text = lua.describe(index)
         let marker = "\nstack traceback:"

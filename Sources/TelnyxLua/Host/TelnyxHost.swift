@@ -13,9 +13,10 @@ public final class TelnyxHost {
     private let library: APILibrary
 
     /// Creates a host. `memoryLimit` caps Lua's allocations in bytes (0: none).
-    /// `useEnvironment: false` (lua's `-E`) ignores TELNYX_LUA_PATH and the user's module folder.
+    /// `useEnvironment: false` (lua's `-E`) ignores LUA_PATH, LUA_CPATH, TELNYX_LUA_PATH, the user's
+    /// module folder and the TELNYX_* client settings.
     public init(memoryLimit: Int = 0, useEnvironment: Bool = true) throws {
-        vm = try LuaVM(memoryLimit: memoryLimit)
+        vm = try LuaVM(memoryLimit: memoryLimit, ignoreEnvironment: !useEnvironment)
         api = APIState(useEnvironment: useEnvironment)
         library = APILibrary(state: api)
         installTelnyxTable()

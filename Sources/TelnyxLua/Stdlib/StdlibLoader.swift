@@ -5,36 +5,49 @@ import CLua
 import CTelnyxStdlib
 import LuaShims
 
-/// Makes the modules of stdlib/ (compiled into the binary) loadable with `require`, and adds the
-/// user's module folder to `package.path`.
+/// Makes the modules of stdlib/ (compiled into the binary) loadable with `require`, and the
+/// user's module folder.
 ///
-/// Order of search: `package.preload`, then the bundled modules, then the user folder
-/// (`TELNYX_LUA_PATH`, else `~/.config/telnyx-lua/lua`), then `LUA_PATH` and `LUA_CPATH` as
-/// usual, so modules installed with LuaRocks keep working.
+/// Order of search: `package.preload`, the bundled modules, the user folder (`TELNYX_LUA_PATH`,
+/// else `~/.config/telnyx-lua/lua`), then `package.path` and `package.cpath` as usual (from
+/// LUA_PATH and LUA_CPATH), so modules installed with LuaRocks keep working. The two searchers
+/// of ours say nothing when they find nothing, so `require`'s message and `package.path` are
+/// exactly stock Lua's.
 enum StdlibLoader {
     static func install(_ lua: Lua, useEnvironment: Bool) {
         lua.getGlobal("package")
-        let package = lua.absolute(-1)
-        lua.getField(package, "searchers")
-        // Shift searchers[2...] up by one and put ours second, right after preload.
+        lua.getField(-1, "searchers")
+        var searchers: [LuaFunction] = [searchBundled]
+        if useEnvironment, let folder = userFolder() {
+            searchers.append { lua in try searchFolder(lua, folder: folder) }
+        }
+        // Shift searchers[2...] up and put ours right after preload.
         let count = Int64(lua.rawLength(-1))
+        let shift = Int64(searchers.count)
         if count >= 2 {
             for i in stride(from: count, through: 2, by: -1) {
                 lua.rawGet(-1, i)
-                lua.rawSet(-2, i + 1)
+                lua.rawSet(-2, i + shift)
             }
         }
-        lua.push(function: searchBundled)
-        lua.rawSet(-2, 2)
-        lua.pop()
-        if useEnvironment, let folder = userFolder() {
-            lua.getField(package, "path")
-            let current = lua.toString(-1) ?? ""
-            lua.pop()
-            lua.push("\(folder)/?.lua;\(folder)/?/init.lua;" + current)
-            lua.setField(package, "path")
+        for (i, searcher) in searchers.enumerated() {
+            lua.push(function: searcher)
+            lua.rawSet(-2, Int64(2 + i))
         }
-        lua.pop()
+        lua.pop(2)
+    }
+
+    /// A package searcher for the user's module folder: `folder/name.lua`, `folder/name/init.lua`.
+    private static func searchFolder(_ lua: Lua, folder: String) throws -> Int32 {
+        let name = try lua.checkString(1).split(separator: ".", omittingEmptySubsequences: false).joined(separator: "/")
+        for path in ["\(folder)/\(name).lua", "\(folder)/\(name)/init.lua"] where access(path, R_OK) == 0 {
+            if tl_loadfile(lua.state, path) != LUA_OK {
+                throw LuaError.raise("error loading module '\(name)' from file '\(path)':\n\t\(lua.toString(-1) ?? "")")
+            }
+            lua.push(path)
+            return 2
+        }
+        return 0
     }
 
     /// The user's module folder, from TELNYX_LUA_PATH or ~/.config/telnyx-lua/lua.
@@ -60,10 +73,7 @@ enum StdlibLoader {
     /// A package searcher: returns the bundled module's loader, or why it has none.
     private static func searchBundled(_ lua: Lua) throws -> Int32 {
         let name = try lua.checkString(1)
-        guard let module = modules.first(where: { $0.name == name }) else {
-            lua.push("no bundled module '\(name)'")
-            return 1
-        }
+        guard let module = modules.first(where: { $0.name == name }) else { return 0 }
         let status = tl_loadbuffer(lua.state, module.source.baseAddress, module.source.count, "@stdlib/\(name.split(separator: ".").joined(separator: "/")).lua")
         if status != LUA_OK { throw LuaError.raiseValue() }
         lua.push(":bundled:")

@@ -56,6 +56,7 @@ final class LineEditor {
 
     /// Reads one line with `prompt`.
     func readLine(prompt: String) -> Input {
+        if isatty(0) == 0 { return Self.readPlainLine(prompt: prompt) }
         tl_clear_interrupt()
         let previous = Self.installPromptInterruptHandler()
         defer { sigaction(SIGINT, [previous], nil) }
@@ -68,6 +69,26 @@ final class LineEditor {
         }
         defer { free(raw) }
         return .line(String(cString: raw))
+    }
+
+    /// Input that is not a terminal (a file, a pipe): the prompt and the line read are written
+    /// to stdout, as lua built with GNU readline shows them, so a transcript reads as a session.
+    private static func readPlainLine(prompt: String) -> Input {
+        print(prompt, terminator: "")
+        fflush(nil)
+        var bytes: [UInt8] = []
+        var ended = false
+        while let byte = readByte() {
+            if byte == UInt8(ascii: "\n") {
+                ended = true
+                break
+            }
+            bytes.append(byte)
+        }
+        if !ended && bytes.isEmpty { return .endOfInput }
+        let line = String(decoding: bytes, as: UTF8.self)
+        print(line)
+        return .line(line)
     }
 
     /// The next character typed, as a Unicode code point (libedit takes the result as a wide

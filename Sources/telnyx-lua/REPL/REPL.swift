@@ -44,7 +44,7 @@ struct REPL {
         var text = ""
         while true {
             editor.pendingText = text
-            switch editor.readLine(prompt: text.isEmpty ? target.prompt : target.continuationPrompt) {
+            switch editor.readLine(prompt: session.prompt(continuation: !text.isEmpty) ?? (text.isEmpty ? target.prompt : target.continuationPrompt)) {
             case .endOfInput:
                 return nil
             case .interrupted:

@@ -15,16 +15,27 @@ final class REPLSession {
     /// The base library's `tostring`, kept so that a user redefining the global cannot break
     /// printing.
     private let tostringRef: Int32
+    /// The base library's `print`: while the global is still it, results are pretty-printed;
+    /// once a script replaces it, results go to the replacement, as lua.c sends them to `print`.
+    private let printRef: Int32
 
     init(host: TelnyxHost) throws {
         self.host = host
         scope = try REPLScope(host: host)
         host.vm.lua.getGlobal("tostring")
         tostringRef = host.vm.lua.ref()
+        lua_getfield(host.vm.lua.state, tl_registryindex(), LuaVM.originalPrintKey)
+        printRef = host.vm.lua.ref()
     }
 
     /// True when `text` fails to compile only because it ends too early (Lua's `<eof>` rule).
-    func isIncomplete(_ text: String) -> Bool {
+    /// lua.c's shorthand, kept for 5.2 compatibility: `=expr` is `return expr`.
+    static func expandingEquals(_ text: String) -> String {
+        text.hasPrefix("=") ? "return " + text.dropFirst() : text
+    }
+
+    func isIncomplete(_ input: String) -> Bool {
+        let text = Self.expandingEquals(input)
         let top = lua.top
         defer { lua.top = top }
         if compile("return " + text) == nil { return false }
@@ -33,7 +44,8 @@ final class REPLSession {
     }
 
     /// Runs `text` and prints what it returned, or the error.
-    func evaluate(_ text: String) {
+    func evaluate(_ input: String) {
+        let text = Self.expandingEquals(input)
         let top = lua.top
         defer { lua.top = top }
         if compile("return " + text) != nil {
@@ -53,12 +65,43 @@ final class REPLSession {
         }
         let count = lua.top - top
         guard count > 0 else { return }
-        let printer = makePrinter()
-        var parts: [String] = []
-        for i in 1...count { parts.append(printer.render(top + i)) }
-        print(parts.joined(separator: "\t"))
         lua.pushValue(at: top + 1)
         lua.setGlobal("_")
+        if !printWithReplacedPrint(from: top + 1, count: count) {
+            let printer = makePrinter()
+            var parts: [String] = []
+            for i in 1...count { parts.append(printer.render(top + i)) }
+            print(parts.joined(separator: "\t"))
+        }
+    }
+
+    /// Calls the global `print` with the results, as lua.c's `l_print` does, when the script
+    /// replaced it or when input is not a terminal (a piped session then reads as lua's); false
+    /// when the pretty printer is to show them.
+    private func printWithReplacedPrint(from first: Int32, count: Int32) -> Bool {
+        lua.getGlobal("print")
+        lua.pushRef(printRef)
+        let original = lua_rawequal(lua.state, -1, -2) != 0
+        lua.pop()
+        if original && Terminal.inputIsTerminal {
+            lua.pop()
+            return false
+        }
+        for i in 0..<count { lua.pushValue(at: first + i) }
+        if tl_pcall(lua.state, count, 0, 0) != LUA_OK {
+            Console.error("telnyx-lua: error calling 'print' (\(lua.describe(-1)))\n")
+            lua.pop()
+        }
+        return true
+    }
+
+    /// The prompt a script set in `_PROMPT` (`_PROMPT2` for continuation lines), as lua.c
+    /// honours them; nil when it set none.
+    func prompt(continuation: Bool) -> String? {
+        let top = lua.top
+        defer { lua.top = top }
+        guard lua.getGlobal(continuation ? "_PROMPT2" : "_PROMPT") != LUA_TNIL else { return nil }
+        return protectedToString(-1) ?? ""
     }
 
     /// A printer for the current terminal.

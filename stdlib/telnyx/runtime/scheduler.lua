@@ -391,18 +391,29 @@ end
 
 --- coroutine.resume, passing the host's waits through to the scheduler.
 function M.resume(co, ...)
+  if type(co) ~= "thread" then
+    error("bad argument #1 to 'resume' (coroutine expected)", 2)
+  end
   local r = pass_through(co, pack(raw_resume(co, ...)))
   return unpack(r, 1, r.n)
 end
 
 --- coroutine.wrap on top of M.resume, raising errors as the original does.
 function M.wrap(fn)
+  if type(fn) ~= "function" then
+    error("bad argument #1 to 'wrap' (function expected)", 2)
+  end
   local co = raw_create(fn)
   return function(...)
     local r = pass_through(co, pack(raw_resume(co, ...)))
     if not r[1] then
       local err = r[2]
-      if raw_status(co) == "dead" then raw_close(co) end
+      if raw_status(co) == "dead" then
+        -- As lua.c's auxwrap: close the dead coroutine's to-be-closed variables; an error in a
+        -- __close handler replaces the original one.
+        local closed, close_err = raw_close(co)
+        if not closed then err = close_err end
+      end
       error(err, type(err) == "string" and 2 or 0)
     end
     return unpack(r, 2, r.n)
