@@ -106,14 +106,22 @@ static int is_denied(const struct stat *st) {
 int tl_beneath_open(const char *path, size_t length, int flags, mode_t mode) {
     char rel[PATH_MAX];
     if (relative(path, length, rel) != 0) return -1;
-    // O_NONBLOCK so that a FIFO planted in the folder cannot hang the open; cleared below.
-    int fd = open_beneath(rel, flags | O_NONBLOCK | O_NOCTTY, mode);
+    // O_NONBLOCK so that a FIFO planted in the folder cannot hang the open (cleared below);
+    // O_TRUNC only once the file is known to be one the recipe may change.
+    int fd = open_beneath(rel, (flags & ~O_TRUNC) | O_NONBLOCK | O_NOCTTY, mode);
     if (fd < 0) return -1;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) || is_denied(&st)) {
+    int checked = fstat(fd, &st) == 0;
+    if (!checked || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) || is_denied(&st)) {
         close(fd);
-        return refuse(is_denied(&st) ? "holds credentials and is not readable in safe mode"
-                                     : "is not a regular file or folder", EACCES);
+        return refuse(checked && is_denied(&st) ? "holds credentials and is not open to the recipe in safe mode"
+                                                : "is not a regular file or folder", EACCES);
+    }
+    if ((flags & O_TRUNC) && S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     return fd;
@@ -143,6 +151,11 @@ int tl_beneath_remove(const char *path, size_t length) {
     if (relative(path, length, rel) != 0) return -1;
     int dir = open_parent(rel, &name);
     if (dir < 0) return -1;
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && is_denied(&st)) {
+        close(dir);
+        return refuse("holds credentials and is not open to the recipe in safe mode", EACCES);
+    }
     int status = unlinkat(dir, name, 0);
     if (status != 0 && (errno == EISDIR || errno == EPERM)) status = unlinkat(dir, name, AT_REMOVEDIR);
     int saved = errno;
@@ -163,6 +176,13 @@ int tl_beneath_rename(const char *from, size_t from_length, const char *to, size
         close(from_dir);
         errno = saved;
         return -1;
+    }
+    struct stat st;
+    if ((fstatat(from_dir, from_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && is_denied(&st)) ||
+        (fstatat(to_dir, to_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && is_denied(&st))) {
+        close(from_dir);
+        close(to_dir);
+        return refuse("holds credentials and is not open to the recipe in safe mode", EACCES);
     }
     int status = renameat(from_dir, from_name, to_dir, to_name);
     int saved = errno;

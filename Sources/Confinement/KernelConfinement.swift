@@ -23,7 +23,8 @@ public struct ConfinementPolicy: Sendable {
 
     /// What the process itself reads after start-up: the folders of the libraries it has loaded
     /// (glibc loads its name-service modules late), TLS certificates, name resolution, time
-    /// zones, terminal descriptions (the REPL) and the CPU count (the event loops).
+    /// zones, terminal descriptions (the REPL), the CPU count (the event loops) and the
+    /// process's own thread list.
     public static func systemReadOnly() -> [String] {
         var paths = Set(loadedLibraryFolders())
         paths.formUnion([
@@ -32,6 +33,10 @@ public struct ConfinementPolicy: Sendable {
             "/etc/services", "/etc/protocols", "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo",
             "/usr/lib/locale", "/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo",
             "/sys/devices/system/cpu", "/sys/fs/cgroup",
+            // libdispatch (under Swift concurrency) reads its threads' stat files to size its
+            // pool, and aborts when it cannot. Only this process's own threads; nothing here
+            // can be written, and the process's credentials are gone from its environment.
+            "/proc/self/task",
         ])
         return paths.sorted()
     }

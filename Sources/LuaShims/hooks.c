@@ -57,24 +57,28 @@ static int push_user_hook(lua_State *L, lua_State *of) {
     return 1;
 }
 
-static int field_int(lua_State *L, int index, const char *name) {
-    lua_getfield(L, index, name);
-    int value = (int)lua_tointeger(L, -1);
+// A field of a hook record, clamped to [low, high]: the record sits in the registry, which a
+// script can reach (debug.getregistry) and change, so nothing read back is trusted.
+static int field_int(lua_State *L, int index, const char *name, int low, int high) {
+    index = lua_absindex(L, index);
+    lua_pushstring(L, name);
+    lua_rawget(L, index);
+    lua_Integer value = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : low;
     lua_pop(L, 1);
-    return value;
+    return value < low ? low : value > high ? high : (int)value;
 }
 
 static void shared_hook(lua_State *L, lua_Debug *ar) {
     if (ar->event == LUA_HOOKCOUNT) host_check(L);
     if (!push_user_hook(L, L)) return;
     int record = lua_gettop(L);
-    int mask = field_int(L, record, "mask");
+    int mask = field_int(L, record, "mask", 0, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT);
     int call_user = 0;
     if (ar->event == LUA_HOOKCOUNT) {
         // The state counts in steps of `step` (a divisor of the user's count), so the user's
         // hook runs every `count` instructions exactly.
-        int ticks = field_int(L, record, "ticks") + 1;
-        int needed = field_int(L, record, "count") / field_int(L, record, "step");
+        int ticks = field_int(L, record, "ticks", 0, 0x7fffffff - 1) + 1;
+        int needed = field_int(L, record, "count", 0, 0x7fffffff) / field_int(L, record, "step", 1, HOST_COUNT);
         if ((mask & LUA_MASKCOUNT) && ticks >= needed) {
             ticks = 0;
             call_user = 1;
@@ -87,7 +91,8 @@ static void shared_hook(lua_State *L, lua_Debug *ar) {
     }
     if (call_user) {
         static const char *const names[] = {"call", "return", "line", "count", "tail call"};
-        lua_getfield(L, record, "f");
+        lua_pushliteral(L, "f");
+        lua_rawget(L, record);
         lua_pushstring(L, names[ar->event]);
         if (ar->currentline >= 0) lua_pushinteger(L, ar->currentline);
         else lua_pushnil(L);
@@ -110,9 +115,10 @@ static int count_step(int count) {
 static void arm(lua_State *L, lua_State *L1) {
     int mask = LUA_MASKCOUNT, count = HOST_COUNT;
     if (push_user_hook(L, L1)) {
-        int user_mask = field_int(L, -1, "mask");
+        int user_mask = field_int(L, -1, "mask", 0, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT);
         mask |= user_mask;
-        if (user_mask & LUA_MASKCOUNT) count = field_int(L, -1, "step");
+        // Never fewer checks than the host's own: Ctrl-C and the timeout depend on them.
+        if (user_mask & LUA_MASKCOUNT) count = field_int(L, -1, "step", 1, HOST_COUNT);
         lua_pop(L, 1);
     }
     lua_sethook(L1, shared_hook, mask, count);
@@ -126,6 +132,7 @@ void tl_clear_interrupt(void) {
     if (interrupt_reason == REASON_SIGINT) interrupt_reason = REASON_NONE;
 }
 int tl_interrupt_requested(void) { return interrupt_reason != REASON_NONE; }
+int tl_timed_out(void) { return interrupt_reason == REASON_TIMEOUT; }
 const char *tl_interrupt_message(void) {
     return interrupt_reason == REASON_TIMEOUT ? "script timed out (--timeout)" : "interrupted";
 }
@@ -212,8 +219,9 @@ static int user_gethook(lua_State *L) {
         return 1;
     }
     int record = lua_gettop(L);
-    lua_getfield(L, record, "f");
-    int mask = field_int(L, record, "mask");
+    lua_pushliteral(L, "f");
+    lua_rawget(L, record);
+    int mask = field_int(L, record, "mask", 0, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT);
     char smask[4];
     int i = 0;
     if (mask & LUA_MASKCALL) smask[i++] = 'c';
@@ -221,7 +229,7 @@ static int user_gethook(lua_State *L) {
     if (mask & LUA_MASKLINE) smask[i++] = 'l';
     smask[i] = 0;
     lua_pushstring(L, smask);
-    lua_pushinteger(L, field_int(L, record, "count"));
+    lua_pushinteger(L, field_int(L, record, "count", 0, 0x7fffffff));
     return 3;
 }
 

@@ -25,6 +25,12 @@ struct ScriptRunner {
             if !report(runScript(script)) { return 1 }
         }
         if !finishTasks() { return 1 }
+        // A script that ended past its deadline without reaching the hook again (its last call
+        // was a wait the timeout cut short) still timed out.
+        if tl_timed_out() != 0 {
+            Console.error("\(programName): script timed out (--timeout)\n")
+            return 1
+        }
         if options.interactive {
             REPL(host: host, showVersion: !options.showVersion).run()
         } else if options.script == nil && !options.hasExecute && !options.showVersion {

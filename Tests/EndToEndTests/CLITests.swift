@@ -16,6 +16,14 @@ import Testing
         return url
     }
 
+    /// A script's traceback shows its own frames, not the bundled runtime's (issue 16, item 4).
+    @Test func tracebacksLeaveOutTheRuntimesFrames() throws {
+        let r = try lua(["--sandbox", "-e", "local function lookup() local n = telnyx.phone_numbers.retrieve('nope') return n end lookup()"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("NotFoundError") && r.stderr.contains("in local 'lookup'"), "\(r.stderr)")
+        #expect(!r.stderr.contains("telnyx.runtime") && !r.stderr.contains("stdlib/telnyx/runtime"), "\(r.stderr)")
+    }
+
     /// The command-line details issue 16 found different from lua.c.
     @Test func commandLineDetailsAreLuas() throws {
         // -E: LUA_PATH and LUA_CPATH are ignored; without it they are package.path exactly.

@@ -245,6 +245,22 @@ import Testing
         try again.wait(for: "telnyx> print('last')")
     }
 
+    /// Spawned tasks run between prompts (issue 16, item 10), and API errors show none of the
+    /// runtime's internal frames (item 4).
+    @Test func spawnedTasksRunBetweenPromptsAndErrorsShowUserFramesOnly() throws {
+        let repl = try TmuxREPL(arguments: ["--sandbox"])
+        defer { repl.removeHome() }
+        let prompt = "telnyx(sandbox)>"
+        try repl.waitForPrompt(prompt)
+        _ = try repl.evaluate("t = telnyx.spawn(function() return telnyx.phone_numbers.list():first().record_type end)", prompt: prompt)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try repl.evaluate("t.status", prompt: prompt) == #""done""#)
+        #expect(try repl.evaluate("t:await()", prompt: prompt) == #""phone_number""#)
+        let error = try repl.evaluate("local function lookup() return telnyx.phone_numbers.retrieve('nope') end; lookup()", prompt: prompt)
+        #expect(error.contains("NotFoundError"))
+        #expect(!error.contains("telnyx.runtime") && !error.contains("stdlib/telnyx/runtime"), "\(error)")
+    }
+
     @Test func sandboxRecordsPrintAsNestedTablesAndPaginatorsAreNotFetched() throws {
         let repl = try TmuxREPL(arguments: ["--sandbox"])
         defer { repl.removeHome() }

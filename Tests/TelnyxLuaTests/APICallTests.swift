@@ -182,7 +182,9 @@ import Testing
     @Test func withOptionsTimeoutAndHeadersReachTheRequest() async throws {
         try await withSandbox { h in
             let id = try #require(h.server.seededID(route: "/phone_numbers/{id}", parameter: "id"))
-            try await h.configureFaults(["latency_ms": 400])
+            // Far apart (50 ms against 2 s), so that a loaded machine, which delays both timers,
+            // still fires the client's first.
+            try await h.configureFaults(["latency_ms": 2000])
             let r = try await h.run("""
                 local ok, e = pcall(telnyx.with_options{timeout = 0.05}.phone_numbers.retrieve, "\(id)")
                 local slow = telnyx.phone_numbers.retrieve("\(id)")

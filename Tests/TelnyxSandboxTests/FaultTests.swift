@@ -17,8 +17,8 @@ import Testing
         }
         let elapsed = ContinuousClock.now - started
         #expect(elapsed >= .milliseconds(300))
-        // One after another they would take 1.2 s; the bound leaves room for a loaded machine.
-        #expect(elapsed < .milliseconds(1200))
+        // Concurrency shows in the sandbox's own count of requests in flight at once (a time
+        // bound would also measure how loaded the machine is).
         #expect(try await h.counters()["max_in_flight"]?.intValue ?? 0 >= 2)
     }
 

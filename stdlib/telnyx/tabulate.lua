@@ -106,9 +106,47 @@ local function resolve_columns(columns)
   return out
 end
 
+-- Keys that say what a record is, shown first when the columns are chosen for you.
+local PREFERRED = {
+  "phone_number", "name", "connection_name", "id", "status", "type", "direction", "from", "to",
+  "email", "country_code", "messaging_profile_id", "connection_id", "created_at",
+}
+
+-- The columns shown when none are given: the first record's scalar keys, those that name the
+-- record first, leaving out ones empty in every row and `record_type` (the same in every row),
+-- as many as fit the width at their natural size (at most 36 columns of text each, a UUID).
+local function default_columns(list, opts)
+  local keys, rank = records.scalar_keys(list[1]), {}
+  for i, k in ipairs(PREFERRED) do rank[k] = i end
+  table.sort(keys, function(a, b)
+    local ra, rb = rank[a] or math.huge, rank[b] or math.huge
+    if ra ~= rb then return ra < rb end
+    return a < b
+  end)
+  local budget, used, chosen = M.terminal_width(opts), 0, {}
+  for _, key in ipairs(keys) do
+    if key ~= "record_type" then
+      local w = M.width(key)
+      local filled = false
+      for _, row in ipairs(list) do
+        local s = cell_text(row[key])
+        if s ~= "" then filled = true end
+        w = math.max(w, math.min(M.width(s), 36))
+      end
+      local need = w + (#chosen > 0 and 2 or 0)
+      if filled and (used + need <= budget or #chosen == 0) then
+        chosen[#chosen + 1] = key
+        used = used + need
+      end
+    end
+  end
+  return chosen
+end
+
 --- Returns `rows` as an aligned table (a string ending in a newline).
 -- rows: an array, iterator or paginator of records. opts.columns: dotted paths or
--- {title, path_or_function} (default: the first record's scalar keys). opts.width: total width
+-- {title, path_or_function} (default: the first record's scalar keys that fit the width, the
+-- ones that name a record first, empty ones and record_type left out). opts.width: total width
 -- (default COLUMNS or 100); wide columns are cut with opts.ellipsis ("…"). opts.limit: at most
 -- this many rows are read from an iterator. Numbers are right-aligned; nil/null are blank.
 function M.render(rows, opts)
@@ -124,7 +162,7 @@ function M.render(rows, opts)
     list[#list + 1] = r
     if opts.limit and #list >= opts.limit then return false end
   end)
-  local cols = resolve_columns(opts.columns or records.scalar_keys(list[1]))
+  local cols = resolve_columns(opts.columns or default_columns(list, opts))
   if #cols == 0 then
     return "(no columns)\n"
   end

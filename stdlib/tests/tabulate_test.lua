@@ -17,6 +17,18 @@ t.test("aligns columns, right-aligns numbers, blanks nulls", function()
     "22  +442079460000    10\n")
 end)
 
+t.test("default columns: names first, empty ones and record_type out, only what fits", function()
+  local wide = {}
+  for i = 1, 3 do
+    wide[i] = {record_type = "phone_number", zeta = "z" .. i, status = "active", empty = "",
+               phone_number = "+1312555010" .. i, alpha = string.rep("a", 20), beta = string.rep("b", 20)}
+  end
+  local out = tabulate.render(wide, {width = 60})
+  -- beta (20 wide) would pass 60 columns; zeta (4) still fits after it.
+  t.eq(out:match("^[^\n]*"), "phone_number  status  alpha                 zeta")
+  for line in out:gmatch("[^\n]+") do t.ok(tabulate.width(line) <= 60, line) end
+end)
+
 t.test("measures UTF-8 by display width", function()
   t.eq(tabulate.width("abc"), 3)
   t.eq(tabulate.width("café"), 4)

@@ -108,6 +108,8 @@ void tl_request_interrupt(void);
 void tl_clear_interrupt(void);
 /// Whether an interrupt or the timeout is pending: long waits in Swift poll it.
 int tl_interrupt_requested(void);
+/// Whether the deadline has passed (it stays passed).
+int tl_timed_out(void);
 /// What the pending interrupt says: "interrupted" or "script timed out (--timeout)".
 const char *tl_interrupt_message(void);
 /// Starts (or moves) the deadline, kept by a watchdog thread; <= 0: none.

@@ -80,6 +80,27 @@ public enum RequestBody: Sendable {
 }
 
 /// One part of a `multipart/form-data` body.
+extension RequestBody {
+    /// Bytes of the body.
+    public var byteCount: Int {
+        switch self {
+        case .none: return 0
+        case .json(let bytes): return bytes.count
+        case .multipart(let parts): return parts.reduce(0) { $0 + $1.data.count + 256 }
+        }
+    }
+
+    /// Bytes the body holds in memory while its request is in flight, what the process's memory
+    /// budget counts: the transport copies it into its buffer, and a multipart body is first
+    /// encoded from its parts.
+    public var bytesInFlight: Int {
+        switch self {
+        case .multipart: return byteCount * 3
+        default: return byteCount * 2
+        }
+    }
+}
+
 public struct MultipartPart: Sendable {
     /// The form field name.
     public var name: String

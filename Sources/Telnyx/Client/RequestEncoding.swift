@@ -38,7 +38,9 @@ public enum RequestEncoding {
             guard let value = params[name], !value.isEmpty else {
                 throw .validation("expected a non-empty value for '\(name)'")
             }
-            out += percentEncode(value)
+            // "." and ".." would be dot-segments that a server normalising paths resolves to
+            // another resource; encoded, they are plain values.
+            out += value == "." || value == ".." ? String(repeating: "%2E", count: value.count) : percentEncode(value)
             rest = rest[rest.index(after: close)...]
         }
         return out + rest
@@ -145,6 +147,8 @@ public enum RequestEncoding {
     /// A `multipart/form-data` body (RFC 7578) with the given boundary.
     public static func encodeMultipart(_ parts: [MultipartPart], boundary: String) -> [UInt8] {
         var out: [UInt8] = []
+        // Sized once: an upload can be large, and a growing array would hold it twice.
+        out.reserveCapacity(parts.reduce(boundary.utf8.count + 8) { $0 + $1.data.count + $1.name.utf8.count + 256 + boundary.utf8.count })
         for part in parts {
             out += Array("--\(boundary)\r\n".utf8)
             var disposition = "Content-Disposition: form-data; name=\"\(quoteFormName(part.name))\""

@@ -96,7 +96,16 @@ final class APILibrary {
                     """, on: lua)
                 throw LuaError.raiseValue()
             }
-            id = state.engine.start(request, on: state.client, options: requestOptions)
+            // The body counts in the memory budget while the request is in flight.
+            let hold = MemoryHold.empty()
+            guard hold.grow(by: request.body.bytesInFlight) else {
+                ErrorTables.push(type: "APIError", message: """
+                    \(spec.fullName): the request body (\(request.body.byteCount) bytes) does not fit in what is \
+                    left of --max-memory
+                    """, on: lua)
+                throw LuaError.raiseValue()
+            }
+            id = state.engine.start(request, on: state.client, options: requestOptions, holding: hold)
         }
         state.pending[id] = spec
         lua.push(id)

@@ -38,6 +38,16 @@ public struct LuaError: Error, CustomStringConvertible {
     /// For a Swift function: raise the value it pushed on top of the stack (an error table).
     public static func raiseValue() -> LuaError { LuaError(message: "", raiseMode: .valueOnTop) }
 
+    /// A traceback without the bundled runtime's frames (`stdlib/telnyx/runtime/*.lua`, not on
+    /// the user's disk, and its C functions such as `telnyx.runtime.api.finish`): what is left
+    /// is the user's code and the libraries it called.
+    static func userFrames(_ traceback: String) -> String {
+        traceback.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+            let frame = line.drop { $0 == "\t" }
+            return !frame.hasPrefix("stdlib/telnyx/runtime/") && !(frame.hasPrefix("[C]: in ") && frame.contains("'telnyx.runtime."))
+        }.joined(separator: "\n")
+    }
+
     public var description: String {
         if let traceback, !traceback.isEmpty { return message + "\n" + traceback }
         return message

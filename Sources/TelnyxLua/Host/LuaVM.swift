@@ -32,7 +32,17 @@ public final class LuaVM {
         tl_arm_interrupt_hook(state)
     }
 
-    deinit { lua_close(lua.state) }
+    deinit { close() }
+
+    private var closed = false
+
+    /// Closes the state now: pending finalizers (`__gc`) and to-be-closed values run. Nothing
+    /// may use the VM afterwards.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        lua_close(lua.state)
+    }
 
     /// Registry field holding the base library's `print` as it was when the state was made.
     public static let originalPrintKey = "telnyx-lua.print"
@@ -134,13 +144,14 @@ extension LuaError {
             lua.rawGet(index)
             let traceback = lua.toString(-1)
             lua.pop()
-            return LuaError(message: lua.errorText(at: index), traceback: traceback, value: lua.value(at: index))
+            return LuaError(message: lua.errorText(at: index), traceback: traceback.map(LuaError.userFrames),
+                            value: lua.value(at: index))
         }
         let text = lua.describe(index)
         let marker = "\nstack traceback:"
         if let cut = text.utf8.firstRange(of: marker.utf8) {
             return LuaError(message: String(text[..<cut.lowerBound]),
-                            traceback: String(text[text.utf8.index(after: cut.lowerBound)...]))
+                            traceback: LuaError.userFrames(String(text[text.utf8.index(after: cut.lowerBound)...])))
         }
         return LuaError(message: text)
     }

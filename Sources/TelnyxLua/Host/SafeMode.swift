@@ -27,8 +27,12 @@ enum SafeMode {
         for file in deniedFiles { tl_beneath_deny_file(file) }
         host.api.safe = true
         host.vm.textOnly = true
-        // The client has read them; the recipe must not find them, even in /proc/self/environ.
-        for name in secretVariables { unsetenv(name) }
+        // The client has read them; the recipe must not find them, even in /proc/self/environ,
+        // which shows the environment block as the process started with it: wiped in place.
+        for name in secretVariables {
+            if let value = getenv(name) { memset(value, 0, strlen(value)) }
+            unsetenv(name)
+        }
         var names = secretVariables.map { strdup($0) }
         names.append(nil)
         defer { names.forEach { free($0) } }

@@ -25,14 +25,18 @@ public final class TelnyxHost {
         try vm.run("require('telnyx.runtime').install(telnyx)", name: "=(telnyx runtime)")
     }
 
-    deinit { api.shutdown() }
+    // Lua first: its finalizers may still call the API, and must find a client that works.
+    deinit {
+        vm.close()
+        api.shutdown()
+    }
 
     /// Runs every task to its end (as a script's end does) and returns the errors of failed
     /// tasks that nobody awaited, as messages, so that none is dropped silently.
     public func finishTasks() throws -> [String] {
         let results = try vm.run("return require('telnyx.runtime.scheduler').drain()", name: "=(end of script)")
         guard case .table(let reports)? = results.first else { return [] }
-        return (1...max(1, reports.count)).compactMap { reports[.integer(Int64($0))]?.stringValue }
+        return (1...max(1, reports.count)).compactMap { reports[.integer(Int64($0))]?.stringValue.map(LuaError.userFrames) }
     }
 
     /// Restricts what Lua code may do (`--safe`); see SafeMode. Cannot be undone. `deniedFiles`
@@ -130,4 +134,8 @@ extension TelnyxHost {
 public enum TelnyxHostInfo {
     public static let version = TelnyxVersion.string
     public static let luaVersion = String(cString: tl_lua_release())
+    /// The modules bundled in the binary (`require` finds them), the runtime's internals left out.
+    public static var bundledModules: [String] {
+        StdlibLoader.moduleNames.filter { !$0.hasPrefix("telnyx.runtime") }.sorted()
+    }
 }

@@ -17,13 +17,15 @@ final class RequestEngine: @unchecked Sendable {
     private var finished: [Int: Outcome] = [:]
     private var ready: [Int] = []
 
-    /// Starts `request` on `client`; returns its id.
-    func start(_ request: APIRequest, on client: TelnyxClient, options: RequestOptions?) -> Int {
+    /// Starts `request` on `client`; returns its id. `hold` (the body's share of the memory
+    /// budget) lives until the request is done.
+    func start(_ request: APIRequest, on client: TelnyxClient, options: RequestOptions?, holding hold: MemoryHold? = nil) -> Int {
         condition.lock()
         let id = nextID
         nextID += 1
         condition.unlock()
-        let task = Task { [self] in
+        let task = Task { [self, hold] in
+            defer { withExtendedLifetime(hold) {} }
             let outcome: Outcome
             do throws(TelnyxError) {
                 outcome = .success(try await client.send(request, options: options))

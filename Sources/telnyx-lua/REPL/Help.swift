@@ -29,10 +29,29 @@ enum Help {
         case LUA_TSTRING:
             name = try lua.checkString(1)
         case LUA_TFUNCTION, LUA_TTABLE:
-            guard let described = describedName(lua) else {
-                throw LuaError.raise("help: cannot tell which API method this is; try help \"resource.method\"")
+            if let described = describedName(lua, at: 1) {
+                name = described
+            } else if lua.metaString(1, "__name") == "telnyx.Paginator" {
+                lua.push("method")
+                lua_rawget(lua.state, 1)
+                defer { lua.pop() }
+                return formatter.paginator(method: lua.toString(-1) ?? "?")
+            } else if lua.isTable(1) {
+                let entries = TableEntries(lua, 1, limit: 200)
+                var functions: [String] = [], fields: [String] = []
+                for entry in entries.keys {
+                    lua.pushKeyedValue(1, entry)
+                    guard case .string(let key) = entry.value else {
+                        lua.pop()
+                        continue
+                    }
+                    if lua.type(at: -1) == LUA_TFUNCTION { functions.append(key) } else { fields.append(key) }
+                    lua.pop()
+                }
+                return formatter.table(functions: functions, fields: fields)
+            } else {
+                return formatter.function()
             }
-            name = described
         default:
             throw lua.argumentError(1, "a method or resource (or its name) expected, got \(lua.typeName(at: 1))")
         }
@@ -44,16 +63,17 @@ enum Help {
         return "No API method or resource is named \"\(name)\". Tab completes names: telnyx.<Tab>"
     }
 
-    /// The method or resource name of the function or table at index 1, from
+    /// The method or resource name of the function or table at `index`, from
     /// `telnyx.describe(value).name` when the host provides `describe` (called protected).
-    private static func describedName(_ lua: Lua) -> String? {
+    static func describedName(_ lua: Lua, at index: Int32) -> String? {
+        let index = lua.absolute(index)
         let top = lua.top
         defer { lua.top = top }
         lua.getGlobal("telnyx")
         guard lua.isTable(-1) else { return nil }
         lua.push("describe")
         guard lua_rawget(lua.state, -2) == LUA_TFUNCTION else { return nil }
-        lua.pushValue(at: 1)
+        lua.pushValue(at: index)
         guard tl_pcall_traceback(lua.state, 1, 1) == LUA_OK else { return nil }
         if lua.isTable(-1) {
             lua.push("name")

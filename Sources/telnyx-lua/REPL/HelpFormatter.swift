@@ -21,9 +21,47 @@ struct HelpFormatter {
               Calls follow the SDK: telnyx.<resource>.<method>("id", {param = value}).
               help "resource" or help "resource.method" (or help(telnyx.x.y)) for details.
 
+            \(palette.paint("Beyond the API", palette.heading))
+              Lists return paginators: for item in telnyx.x.list{} do ... end, or p:take(n),
+              p:first(), p:collect(), p:count(), p:each(f), p:map(f), p:filter(f), p:pages().
+              Tasks: telnyx.spawn(f), t:await(), t:cancel(), telnyx.gather{...}, telnyx.map(items,
+              f, {concurrency = n}), telnyx.sleep(s). help(value) on any of them says more.
+              Modules (require "name"): \(TelnyxHostInfo.bundledModules.joined(separator: ", "))
+
             \(palette.paint("Resources (\(resources.count)); help \"name\" for one:", palette.heading))
             \(columns(resources))
             """
+    }
+
+    /// `help(paginator)`: what a paginator offers, and the method it walks.
+    func paginator(method: String) -> String {
+        """
+        \(palette.paint("A paginator over telnyx.\(method)", palette.heading)) (nothing is fetched until you walk it)
+          for item in p do ... end   every item, page after page
+          p:take(n), p:first()       the first n items, the first item
+          p:collect(), p:count()     every item in a table, how many there are
+          p:each(f)                  f(item) for every item
+          p:map(f), p:filter(f)      lazy: a new paginator-like stream
+          p:pages()                  page by page (each a table of items)
+        help "\(method)" describes the method's parameters.
+        """
+    }
+
+    /// `help(table)` for a table that is no API resource (a stdlib module, say): its functions.
+    func table(functions: [String], fields: [String]) -> String {
+        var lines = [palette.paint("A table (not an API resource)", palette.heading)]
+        if !functions.isEmpty { lines.append("Functions: " + functions.sorted().joined(separator: ", ")) }
+        if !fields.isEmpty { lines.append("Other fields: " + fields.sorted().joined(separator: ", ")) }
+        lines.append("docs/stdlib.md describes the bundled modules.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `help(f)` for a function that is no API method (Lua's own, or the script's).
+    func function() -> String {
+        """
+        A Lua function (not an API method). Lua's standard library is described in the Lua 5.4
+        manual (https://www.lua.org/manual/5.4/manual.html#6); help() lists what telnyx-lua adds.
+        """
     }
 
     /// `help "resource"`: its sub-resources and methods with their summaries.

@@ -149,6 +149,9 @@ struct PrettyPrinter {
             let custom = !lua.isNoneOrNil(-1)
             lua.pop()
             if custom, let text = protectedToString(index) { return text }
+            if lua_type(lua.state, index) == LUA_TFUNCTION, let name = Help.describedName(lua, at: index) {
+                return palette.paint("<API method telnyx.\(name); help(it) describes it>", palette.function)
+            }
             let kind = lua.typeName(at: index)
             let address = lua_topointer(lua.state, index).map { String(UInt(bitPattern: $0), radix: 16) } ?? "?"
             return palette.paint("\(kind): 0x\(address)", palette.function)

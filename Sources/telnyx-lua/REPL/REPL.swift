@@ -32,7 +32,9 @@ struct REPL {
             host.clearInterrupt()
             // Ctrl-C while code runs raises "interrupted" in it (a second one ends the process).
             host.interruptOnSIGINT()
+            session.runReadyTasks()  // what finished while the user was typing
             session.evaluate(chunk)
+            session.runReadyTasks()
             host.clearInterrupt()
             fflush(nil)
         }

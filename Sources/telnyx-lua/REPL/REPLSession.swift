@@ -95,6 +95,18 @@ final class REPLSession {
         return true
     }
 
+    /// Lets spawned tasks run between prompts (without waiting for anything); a task's failure is
+    /// printed as an error.
+    func runReadyTasks() {
+        do {
+            try host.run("require('telnyx.runtime.scheduler').step()", name: "=(tasks)")
+        } catch let error as LuaError {
+            printError(error.message, traceback: error.traceback)
+        } catch {
+            printError("\(error)", traceback: nil)
+        }
+    }
+
     /// The prompt a script set in `_PROMPT` (`_PROMPT2` for continuation lines), as lua.c
     /// honours them; nil when it set none.
     func prompt(continuation: Bool) -> String? {

@@ -271,7 +271,7 @@ function M.new(method, result, params, fetch)
   local scheme = M.scheme_for(result)
   local self = setmetatable({method = method, params = params}, Paginator)
   -- Iterator over pages: {items = ..., meta = ..., body = ...}.
-  local function page_iterator(prefetch)
+  local function page_iterator()
     local next_params, pending = params, nil
     -- Where the server said each page was (its page number, its next cursor): one seen twice
     -- in a walk means the server is going round in circles, and following it never ends.
@@ -294,17 +294,26 @@ function M.new(method, result, params, fetch)
         end
         seen[position] = true
       end
-      if next_params and prefetch then pending = fetch(next_params) end
       return {items = items, meta = type(body) == "table" and body.meta or nil, body = body}
+    end, function()
+      -- Starts the next page's request ahead of need (once).
+      if next_params and pending == nil then pending = fetch(next_params) end
     end
   end
-  self._pages = page_iterator
+  self._pages = function() return (page_iterator()) end
+  -- Items; with `prefetch`, the next page is requested once the walk is half-way through the
+  -- current one, so its latency overlaps the work on the second half, and a loop left by
+  -- `break` early in a page sends no request it will not use.
   self._iterate = function(prefetch)
-    local pages, items, i = page_iterator(prefetch), {}, 0
+    local pages, start_next = page_iterator()
+    local items, i = {}, 0
     return function()
       while true do
         i = i + 1
-        if items[i] ~= nil then return items[i] end
+        if items[i] ~= nil then
+          if prefetch and i == (#items + 1) // 2 then start_next() end
+          return items[i]
+        end
         local page = pages()
         if page == nil then return nil end
         items, i = page.items, 0
@@ -316,7 +325,7 @@ end
 
 --- An iterator over the pages: `for page in p:pages() do print(#page.items) end`.
 function Paginator:pages()
-  return self._pages(false)
+  return self._pages()
 end
 
 return M

@@ -21,7 +21,7 @@ end
 local function starter(full, options)
   return function(...)
     local id = api.start(full, options, ...)
-    scheduler.started()
+    scheduler.started(id)
     return function()
       scheduler.wait_request(id)
       return api.finish(id)

@@ -38,6 +38,7 @@ local finished = {}       -- request id -> true, finished with no task waiting (
 local timers = {}         -- {at = seconds, task = t}, unsorted (few)
 local alive = 0           -- tasks not yet finished
 local in_flight = 0       -- requests started and not yet finished
+local outstanding = {}    -- request id -> true while it is in flight
 local unawaited = {}      -- failed tasks nobody has awaited yet, in order of failure
 
 local Task = {}
@@ -159,6 +160,7 @@ end
 
 local function dispatch(id)
   in_flight = in_flight - 1
+  outstanding[id] = nil
   local task = by_request[id]
   if task then
     by_request[id] = nil
@@ -192,9 +194,22 @@ local function block_until(done)
   end
 end
 
+--- Lets tasks make progress without blocking: runs what is ready, fires due timers and takes
+-- the responses that have arrived, until nothing more can happen now. The REPL calls it after
+-- each input, so spawned tasks run between prompts.
+function M.step()
+  repeat
+    local stepped = run_ready()
+    fire_timers()
+    local ids = in_flight > 0 and api.poll(0) or {}
+    for i = 1, #ids do dispatch(ids[i]) end
+  until not stepped and #ids == 0 and ready_head > #ready
+end
+
 --- Registers a started request (the API layer calls this once per request it starts).
-function M.started()
+function M.started(id)
   in_flight = in_flight + 1
+  if id ~= nil then outstanding[id] = true end
 end
 
 -- Waits in the calling context for one of the host's wait kinds.
@@ -358,6 +373,10 @@ function M.drain()
   while alive > 0 do
     if not pump() then error(DEADLOCK, 0) end
   end
+  -- Requests nobody will collect (a page prefetched for a loop that ended with break): cancel
+  -- them rather than leave them running as the process ends.
+  for id in pairs(outstanding) do api.cancel(id) end
+  outstanding = {}
   local reports = {}
   for _, task in ipairs(unawaited) do
     local message = task.traceback or describe(task.error)
