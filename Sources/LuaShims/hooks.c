@@ -171,16 +171,7 @@ static int user_sethook(lua_State *L) {
         count = n < 0 ? 0 : n > 0x7fffffff ? 0x7fffffff : (int)n;
         mask = make_mask(smask, count);
     }
-    if (lua_getfield(L, LUA_REGISTRYINDEX, USER_HOOKS) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_pushliteral(L, "k");
-        lua_setfield(L, -2, "__mode");
-        lua_pushvalue(L, -1);
-        lua_setmetatable(L, -2);  // weak keys: a dead coroutine's hook goes with it
-        lua_pushvalue(L, -1);
-        lua_setfield(L, LUA_REGISTRYINDEX, USER_HOOKS);
-    }
+    tl_push_weak_registry_table(L, USER_HOOKS);  // a dead coroutine's hook goes with it
     lua_pushthread(L1);
     if (L1 != L) lua_xmove(L1, L, 1);
     int had = lua_rawget(L, -2) == LUA_TTABLE;

@@ -99,16 +99,7 @@ static void add_traceback(lua_State *L, lua_State *of, int level) {
         // the same; a __tostring may look at them), and kept for LuaError to read.
         if (luaL_getmetafield(L, value, "__tostring") != LUA_TNIL && lua_checkstack(L, 4)) {
             lua_pop(L, 1);
-            if (lua_getfield(L, LUA_REGISTRYINDEX, TL_ERROR_TEXTS) != LUA_TTABLE) {
-                lua_pop(L, 1);
-                lua_newtable(L);
-                lua_pushliteral(L, "k");
-                lua_setfield(L, -2, "__mode");
-                lua_pushvalue(L, -1);
-                lua_setmetatable(L, -2);
-                lua_pushvalue(L, -1);
-                lua_setfield(L, LUA_REGISTRYINDEX, TL_ERROR_TEXTS);
-            }
+            tl_push_weak_registry_table(L, TL_ERROR_TEXTS);
             lua_pushvalue(L, value);
             tl_tostring_protected(L, value, NULL);
             lua_rawset(L, -3);

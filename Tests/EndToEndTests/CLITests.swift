@@ -16,6 +16,11 @@ import Testing
         return url
     }
 
+    @Test func aMistypedMethodGetsASuggestion() throws {
+        let r = try lua(["--sandbox", "-e", "telnyx.phone_numbers.retreive('x')"])
+        #expect(r.stderr.contains("has no resource or method 'retreive' (did you mean 'retrieve'?)"), "\(r.stderr)")
+    }
+
     /// A script's traceback shows its own frames, not the bundled runtime's (issue 16, item 4).
     @Test func tracebacksLeaveOutTheRuntimesFrames() throws {
         let r = try lua(["--sandbox", "-e", "local function lookup() local n = telnyx.phone_numbers.retrieve('nope') return n end lookup()"])

@@ -48,7 +48,7 @@ import Testing
     @Test func requestBodiesInFlightCountInTheBudget() throws {
         // A server of its own that reads every body and answers {} (the in-process sandbox's
         // memory would count in this process's peak).
-        let sink = try SinkServer()
+        let sink = try PythonServer.sink()
         defer { sink.stop() }
         let (_, baselineMB) = try PeakMemory.run(Binaries.telnyxLua, ["-e", "telnyx.json.encode({})"])
         let (r, peakMB) = try PeakMemory.run(Binaries.telnyxLua, ["--max-memory", "64", "-e", """
@@ -87,48 +87,5 @@ import Testing
     @Test func aScriptEndingPastItsDeadlineTimedOut() throws {
         let r = try lua(["--timeout", "1", "-e", "require('telnyx.runtime.api').poll(1e9)"])
         #expect(r.status == 1 && r.stderr.contains("script timed out"), "\(r.status) \(r.stderr)")
-    }
-}
-
-/// A Python HTTP server on loopback that reads each request's body and answers `{}`.
-final class SinkServer {
-    let process = Process()
-    let baseURL: String
-
-    init() throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
-            import http.server
-            class H(http.server.BaseHTTPRequestHandler):
-                protocol_version = 'HTTP/1.1'
-                def do_POST(self):
-                    left = int(self.headers.get('content-length') or 0)
-                    while left > 0:
-                        left -= len(self.rfile.read(min(left, 1 << 20)) or b'x' * left)
-                    self.send_response(200)
-                    self.send_header('content-type', 'application/json')
-                    self.send_header('content-length', '2')
-                    self.end_headers()
-                    self.wfile.write(b'{}')
-                do_GET = do_POST
-                def log_message(self, *a): pass
-            s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
-            print(s.server_address[1], flush=True)
-            s.serve_forever()
-            """]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        baseURL = "http://127.0.0.1:\(line.trimmingCharacters(in: .whitespacesAndNewlines))"
-    }
-
-    /// SIGKILL: a child of the test runner may have SIGTERM ignored.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
     }
 }

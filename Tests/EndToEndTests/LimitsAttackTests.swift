@@ -89,7 +89,7 @@ import Testing
     /// a small grace for the buffers in flight.
     @Test(.serialized, arguments: [false, true])
     func maxMemoryBoundsResponseBodies(chunked: Bool) throws {
-        let server = try BigBodyServer(megabytes: 300, chunked: chunked)
+        let server = try PythonServer.bigBody(megabytes: 300, chunked: chunked)
         defer { server.stop() }
         let (_, baselineMB) = try PeakMemory.run(Binaries.telnyxLua, ["-e", "telnyx.json.encode({})"])
         let script = """
@@ -212,59 +212,5 @@ enum PeakMemory {
         let outcome = Binaries.Outcome(status: Int32(json["status"] as? Int ?? -1), stdout: json["out"] as? String ?? "",
                                        stderr: json["err"] as? String ?? "")
         return (outcome, Double(json["kb"] as? Int ?? 0) / 1024)
-    }
-}
-
-/// A Python HTTP server on loopback answering every GET with a JSON body of `megabytes` MB.
-/// (Foundation's Process lets children inherit the pipes of processes started at the same time,
-/// so tests that start one run serialized: two such servers could hold each other's pipes open.)
-final class BigBodyServer {
-    let process = Process()
-    let baseURL: String
-
-    init(megabytes: Int, chunked: Bool = false) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
-            import http.server, sys
-            size = \(megabytes) * 1024 * 1024
-            chunk = b'x' * (1024 * 1024)
-            class H(http.server.BaseHTTPRequestHandler):
-                protocol_version = 'HTTP/1.1'
-                def do_GET(self):
-                    self.send_response(200)
-                    self.send_header('content-type', 'application/json')
-                    if \(chunked ? "True" : "False"):
-                        self.send_header('transfer-encoding', 'chunked')
-                        write = lambda b: self.wfile.write(b'%x\\r\\n' % len(b) + b + b'\\r\\n')
-                    else:
-                        self.send_header('content-length', str(size + 12))
-                        write = self.wfile.write
-                    self.end_headers()
-                    try:
-                        write(b'{"data": "')
-                        for _ in range(size // len(chunk)): write(chunk)
-                        write(b'"}')
-                        if \(chunked ? "True" : "False"): self.wfile.write(b'0\\r\\n\\r\\n')
-                    except Exception:
-                        pass
-                def log_message(self, *a): pass
-            s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
-            print(s.server_address[1], flush=True)
-            s.serve_forever()
-            """]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        baseURL = "http://127.0.0.1:\(line.trimmingCharacters(in: .whitespacesAndNewlines))"
-    }
-
-    /// SIGKILL: a child of the test runner may have SIGTERM ignored.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
     }
 }

@@ -44,6 +44,17 @@ static inline const char *tl_lua_copyright(void) { return LUA_COPYRIGHT; }
 static inline int tl_multret(void) { return LUA_MULTRET; }
 static inline int tl_minstack(void) { return LUA_MINSTACK; }
 
+/// Pushes the registry's table `key`, made on first use with weak keys (so entries go with the
+/// values they describe), as ldblib.c makes its hook table.
+static inline void tl_push_weak_registry_table(lua_State *L, const char *key) {
+    if (!luaL_getsubtable(L, LUA_REGISTRYINDEX, key)) {
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_pushvalue(L, -1);
+        lua_setmetatable(L, -2);
+    }
+}
+
 // ---- Swift functions callable from Lua --------------------------------------------------------
 
 /// What a Swift function returns besides a result count (>= 0).

@@ -149,25 +149,23 @@ struct CallBuilder {
             }
             lua.pop()
         }
-        for (sdk, route) in sdkPathNames where request.pathParams[route] == nil {
-            throw checker.fail("missing required parameter '\(sdk)'")
-        }
+        // Every missing parameter at once, not one per try.
+        var missing = sdkPathNames.filter { request.pathParams[$0.route] == nil }.map(\.sdk)
         if validate, let query = spec.query {
             let given = Set(request.query.map(\.name))
-            for name in query.required.sorted() where !given.contains(name) {
-                throw checker.fail("missing required parameter '\(name)'")
+            missing += query.required.sorted().filter { !given.contains($0) }
+        }
+        if sendsBody, validate, let bodySchema, bodyIsObject {
+            for name in bodySchema.required.sorted() {
+                if lua.getField(bodyIndex, name) == LUA_TNIL { missing.append(name) }
+                lua.pop()
             }
         }
+        if !missing.isEmpty {
+            let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+            throw checker.fail("missing required parameter\(missing.count > 1 ? "s" : "") \(names)")
+        }
         if sendsBody {
-            if validate, let bodySchema, bodyIsObject {
-                for name in bodySchema.required.sorted() {
-                    if lua.getField(bodyIndex, name) == LUA_TNIL {
-                        lua.pop()
-                        throw checker.fail("missing required parameter '\(name)'")
-                    }
-                    lua.pop()
-                }
-            }
             if bodyCount > 0 || spec.bodyRequired || spec.http != "GET" {
                 request.body = try body(at: bodyIndex, schema: bodySchema)
             }

@@ -30,7 +30,10 @@ struct ParameterChecker {
         if let allowed = schema.enumValues, !allowed.isEmpty, let value = scalar(at: index) {
             if !allowed.contains(value) && !(value.intValue != nil && allowed.contains(.double(Double(value.intValue!)))) {
                 let list = allowed.prefix(12).map(\.jsonString).joined(separator: ", ")
-                throw fail("parameter '\(name)' must be one of \(list)\(allowed.count > 12 ? ", ..." : ""); got \(value.jsonString)")
+                let near = value.stringValue.flatMap { given in
+                    Suggestions.closest(to: given, in: allowed.compactMap(\.stringValue))
+                }.map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw fail("parameter '\(name)' must be one of \(list)\(allowed.count > 12 ? ", ..." : ""); got \(value.jsonString)\(near)")
             }
         }
         switch matched {
@@ -72,8 +75,9 @@ struct ParameterChecker {
             }
             lua.pop()
         }
-        for required in schema.required.sorted() where !present.contains(required) {
-            throw fail("missing required parameter '\(prefix + required)'")
+        let missing = schema.required.sorted().filter { !present.contains($0) }.map { "'\(prefix + $0)'" }
+        if !missing.isEmpty {
+            throw fail("missing required parameter\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))")
         }
     }
 

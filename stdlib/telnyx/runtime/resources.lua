@@ -57,15 +57,26 @@ local function children_names(path)
   return names
 end
 
+-- Levenshtein distance between two names (transposed letters, as in "retreive", count two).
+local function distance(a, b)
+  local previous = {}
+  for j = 0, #b do previous[j] = j end
+  for i = 1, #a do
+    local current = {[0] = i}
+    for j = 1, #b do
+      local cost = a:byte(i) == b:byte(j) and 0 or 1
+      current[j] = math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    end
+    previous = current
+  end
+  return previous[#b]
+end
+
 local function suggestion(path, key)
   local best, best_d = nil, math.huge
+  local lower = snake_case(key):lower()
   for _, name in ipairs(children_names(path)) do
-    -- A cheap closeness: shared prefix length and length difference.
-    local common = 0
-    while common < #name and name:sub(common + 1, common + 1) == key:sub(common + 1, common + 1) do
-      common = common + 1
-    end
-    local d = math.max(#name, #key) - common
+    local d = distance(lower, name)
     if d < best_d then best, best_d = name, d end
   end
   if best and best_d <= math.max(2, #key // 3) then return " (did you mean '" .. best .. "'?)" end
