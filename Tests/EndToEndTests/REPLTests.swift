@@ -135,6 +135,53 @@ import Testing
         try repl.wait(for: "telnyx> string.upper")
     }
 
+    /// Issue 16, items 2 and 8: the JavaScript SDK's camelCase completes and has help, `help "`
+    /// completes catalog names, and private entries stay out of lists until `_` is typed.
+    @Test func camelCaseHelpStringsAndPrivateNamesComplete() throws {
+        let repl = try start()
+        defer { repl.removeHome() }
+        try repl.type("telnyx.phoneNumbers.retr")
+        try repl.press("Tab")
+        try repl.wait(for: "telnyx> telnyx.phoneNumbers.retrieve")
+        try repl.press("C-c")
+        try repl.waitForPrompt(count: 2)
+        try repl.type("telnyx.phoneN")
+        try repl.press("Tab")
+        try repl.wait(for: "telnyx> telnyx.phoneNumbers")
+        try repl.press("C-c")
+        try repl.waitForPrompt(count: 3)
+        try repl.type("help \"phone_numbers.retr")
+        try repl.press("Tab")
+        try repl.wait(for: #"telnyx> help "phone_numbers.retrieve"#)
+        try repl.press("C-c")
+        try repl.waitForPrompt(count: 4)
+        let help = try repl.evaluate(#"help "phoneNumbers.voice.list""#)
+        #expect(help.contains("telnyx.phone_numbers.voice.list"), "\(help)")
+        try repl.type("telnyx.")
+        try repl.press("Tab")
+        try repl.press("Tab")
+        let listed = try repl.wait(for: "phone_numbers")
+        #expect(!listed.contains("_crypto") && !listed.contains("__"), "\(listed)")
+        try repl.press("C-c")
+    }
+
+    /// Issue 16, item 9: methods print as methods, binary strings as escapes, marked arrays as
+    /// what they are, and long results collapse.
+    @Test func printingShowsWhatValuesAre() throws {
+        let repl = try start()
+        defer { repl.removeHome() }
+        #expect(try repl.evaluate("telnyx.phone_numbers.list").contains("<API method telnyx.phone_numbers.list"))
+        #expect(try repl.evaluate(#""\255\254ok""#) == #""\255\254ok""#)
+        #expect(try repl.evaluate("telnyx.array()") == "telnyx.array()")
+        // 100 records too wide for one line each: about 700 lines, cut to a screen.
+        let long = try repl.evaluate("""
+            local t = {} for i = 1, 100 do t[i] = {id = i, a = ('a'):rep(60), b = ('b'):rep(60), c = ('c'):rep(60), d = ('d'):rep(60)} end return t
+            """)
+        #expect(long.contains("more lines: the value is in `_`"), "\(long.suffix(300))")
+        #expect(long.split(separator: "\n").count < 120)
+        #expect(try repl.evaluate("#_") == "100")
+    }
+
     @Test func tabCompletesParameterNamesNestedKeysAndEnumValues() throws {
         let repl = try start()
         defer { repl.removeHome() }

@@ -1,13 +1,13 @@
--- sip_external_connection.lua: create an external SIP connection (Zoom or Operator Connect),
--- upload phone numbers to it and follow the upload until it settles.
+-- sip_external_connection.lua: create an external SIP connection (Zoom), upload phone numbers
+-- to it and follow the upload until it settles.
 -- Arguments: [kind] [number_id,number_id,...]
---   kind: "zoom" (default) or "operator_connect"
+--   kind: "zoom" (the default, and the only kind the API's create accepts)
 --   number ids: comma-separated phone number ids; default: the first 3 numbers of the account.
 -- run: telnyx-lua --sandbox stdlib/recipes/sip_external_connection.lua zoom
 local kind, ids_arg = ...
 kind = kind or "zoom"
-if kind ~= "zoom" and kind ~= "operator_connect" then
-  io.stderr:write("kind must be zoom or operator_connect, got '", kind, "'\n")
+if kind ~= "zoom" then
+  io.stderr:write("kind must be zoom (the only kind external_connections.create accepts), got '", kind, "'\n")
   os.exit(2)
 end
 local sleep = telnyx.sleep or function() end

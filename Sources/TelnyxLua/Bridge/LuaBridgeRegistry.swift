@@ -50,3 +50,11 @@ enum LuaBridgeRegistry {
         return lua_rawequal(lua.state, -1, -2) != 0
     }
 }
+
+extension Lua {
+    /// True when the value at `index` is `telnyx.null`.
+    public func isTelnyxNull(_ index: Int32) -> Bool { LuaBridgeRegistry.isNull(self, index) }
+
+    /// True when the table at `index` was made (or marked) by `telnyx.array`.
+    public func isMarkedArray(_ index: Int32) -> Bool { LuaBridgeRegistry.isMarkedArray(self, index) }
+}

@@ -53,6 +53,9 @@ public final class TelnyxHost {
         try vm.run("require('telnyx.dryrun').enable()", name: "=--dry-run")
     }
 
+    /// Whether `--dry-run` holds.
+    public var dryRunEnabled: Bool { api.dryRunEnforced }
+
     /// Changes the client options every later call uses.
     public func configureClient(_ change: (inout ClientOptions) -> Void) {
         api.reconfigure(change)

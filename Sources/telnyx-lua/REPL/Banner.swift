@@ -31,8 +31,14 @@ struct REPLTarget {
         return host == "127.0.0.1" || host == "localhost" || host == "::1"
     }
 
+    /// Whether `--dry-run` holds (the prompt says so: nothing mutating is sent).
+    var dryRun = false
+
     /// The primary prompt.
-    var prompt: String { isSandbox ? "telnyx(sandbox)> " : "telnyx> " }
+    var prompt: String {
+        let marks = (isSandbox ? ["sandbox"] : []) + (dryRun ? ["dry-run"] : [])
+        return marks.isEmpty ? "telnyx> " : "telnyx(\(marks.joined(separator: ", ")))> "
+    }
     /// The prompt of continuation lines.
     var continuationPrompt: String { "...> " }
 

@@ -15,6 +15,7 @@ struct Completer {
 
     /// Full replacements for `word` (each starts with `word`), sorted, given the text before it.
     func candidates(for word: String, before: String) -> [String] {
+        if Self.isHelpString(before) { return helpNames(word) }
         let context = CompletionContext.analyse(before) { catalog.method(named: $0) != nil }
         switch context {
         case .nothing:
@@ -49,7 +50,7 @@ struct Completer {
             }
             tl_pushglobaltable(lua.state)
             for (name, type) in lua.safeFieldNames(-1) where name.hasPrefix(word) && isPlainName(name) {
-                if name.hasPrefix("__telnyx") { continue }
+                if name.hasPrefix("__telnyx") || Self.isPrivate(name, typed: word) { continue }
                 names.insert(name + suffix(type))
             }
             return names.sorted()
@@ -68,18 +69,81 @@ struct Completer {
             for (name, type) in lua.safeFieldNames(-1) { fields[name] = type }
         }
         if path[0] == "telnyx", separator == "." {
-            // Resource tables may be built lazily: the catalog knows them before they exist.
-            let children = catalog.children(of: path.dropFirst().joined(separator: "."))
+            // Resource tables may be built lazily: the catalog knows them before they exist. The
+            // JavaScript SDK's camelCase spellings work too: a camelCase partial gets camelCase
+            // names, and a camelCase path finds its snake_case resource.
+            let children = catalog.children(of: path.dropFirst().map(Self.snakeCase).joined(separator: "."))
             for resource in children.resources where fields[resource] == nil { fields[resource] = LUA_TTABLE }
             for method in children.methods where fields[method] == nil { fields[method] = LUA_TFUNCTION }
-            fields = fields.filter { !Self.isCamelCase($0.key) }
+            let camel = partial.contains { $0.isUppercase }
+            fields = Dictionary(fields.map { (camel ? Self.camelCase($0.key) : $0.key, $0.value) }
+                .filter { camel || !Self.isCamelCase($0.0) }) { first, _ in first }
         }
         var results: [String] = []
-        for (name, type) in fields where name.hasPrefix(partial) && isPlainName(name) {
+        for (name, type) in fields where name.hasPrefix(partial) && isPlainName(name) && !Self.isPrivate(name, typed: partial) {
             if separator == ":" && type != LUA_TFUNCTION { continue }
             results.append(base + String(separator) + name + (separator == ":" ? "" : suffix(type)))
         }
         return results.sorted()
+    }
+
+    /// Names starting with `_` (metamethods, internals such as `telnyx._crypto`) are offered
+    /// only once the user types the underscore.
+    static func isPrivate(_ name: String, typed: String) -> Bool {
+        name.hasPrefix("_") && !typed.hasPrefix("_")
+    }
+
+    /// Whether the cursor is inside the string argument of `help` (`help "pho`, `help('pho`).
+    static func isHelpString(_ before: String) -> Bool {
+        var text = Substring(before)
+        guard let quote = text.last, quote == "\"" || quote == "'" else { return false }
+        text = text.dropLast()
+        while text.last == " " { text = text.dropLast() }
+        if text.last == "(" { text = text.dropLast() }
+        while text.last == " " { text = text.dropLast() }
+        guard text.hasSuffix("help") else { return false }
+        let start = text.dropLast(4)
+        return start.last.map { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") } ?? true
+    }
+
+    /// Catalog names (resources and methods, dotted) for `help "..."`.
+    private func helpNames(_ word: String) -> [String] {
+        let snake = word.split(separator: ".", omittingEmptySubsequences: false).map { Self.snakeCase(String($0)) }
+        let parent = snake.dropLast().joined(separator: ".")
+        let partial = snake.last ?? ""
+        let children = catalog.children(of: parent)
+        let prefix = parent.isEmpty ? "" : parent + "."
+        return (children.resources.map { prefix + $0 + "." } + children.methods.map { prefix + $0 })
+            .filter { $0.hasPrefix(prefix + partial) }.sorted()
+    }
+
+    /// `phoneNumbers` -> `phone_numbers`.
+    static func snakeCase(_ name: String) -> String {
+        var out = ""
+        for c in name {
+            if c.isUppercase {
+                if !out.isEmpty { out += "_" }
+                out += c.lowercased()
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// `phone_numbers` -> `phoneNumbers`.
+    static func camelCase(_ name: String) -> String {
+        var out = ""
+        var upper = false
+        for c in name {
+            if c == "_" && !out.isEmpty {
+                upper = true
+            } else {
+                out += upper ? c.uppercased() : String(c)
+                upper = false
+            }
+        }
+        return out
     }
 
     /// `.` after a table so that the next Tab goes on into it.

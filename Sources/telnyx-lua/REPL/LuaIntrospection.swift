@@ -88,14 +88,4 @@ extension Lua {
         pop()
         return found
     }
-
-    /// True when the value at `index` is the `telnyx.null` sentinel (kept in the registry by
-    /// the JSON bridge under a fixed name).
-    func isTelnyxNull(_ index: Int32) -> Bool {
-        guard lua_type(state, index) == LUA_TUSERDATA else { return false }
-        let index = absolute(index)
-        lua_getfield(state, tl_registryindex(), "telnyx-lua.null")
-        defer { pop() }
-        return lua_rawequal(state, index, -1) != 0
-    }
 }

@@ -82,6 +82,11 @@ struct PrettyPrinter {
         path.insert(pointer)
         let entries = TableEntries(lua, index, limit: maxEntries)
         if entries.omitted > 0 { return nil }
+        if entries.keys.isEmpty && lua.isMarkedArray(index) {
+            // Not `{}`: it encodes as [] (telnyx.array()), and should read as what it is.
+            visible += "telnyx.array()".count
+            return palette.paint("telnyx.array()", palette.dim)
+        }
         var parts: [String] = []
         visible += 2
         for entry in entries.keys {

@@ -20,7 +20,8 @@ struct REPL {
             Console.error("telnyx-lua: cannot start the REPL: \(error)\n")
             return
         }
-        let target = REPLTarget()
+        var target = REPLTarget()
+        target.dryRun = host.dryRunEnabled
         let completer = Completer(lua: host.vm.lua, scope: session.scope, catalog: .shared)
         let editor = LineEditor { word, before in completer.candidates(for: word, before: before) }
         let history = History()

@@ -71,8 +71,22 @@ final class REPLSession {
             let printer = makePrinter()
             var parts: [String] = []
             for i in 1...count { parts.append(printer.render(top + i)) }
-            print(parts.joined(separator: "\t"))
+            print(Self.collapsed(parts.joined(separator: "\t"), rows: Terminal.height))
         }
+    }
+
+    /// A result of more lines than about two screens shows its first screen and how much was
+    /// left out (as Node's REPL cuts long values): 100 records would otherwise scroll ~2,000
+    /// lines past. `_` still holds all of it.
+    static func collapsed(_ text: String, rows: Int) -> String {
+        let limit = max(rows * 2, 40)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > limit else { return text }
+        let shown = max(rows - 2, 10)
+        let omitted = lines.count - shown
+        lines = Array(lines.prefix(shown))
+        return lines.joined(separator: "\n")
+            + "\n... (\(omitted) more lines: the value is in `_`; print a part, or require 'telnyx.tabulate')"
     }
 
     /// Calls the global `print` with the results, as lua.c's `l_print` does, when the script

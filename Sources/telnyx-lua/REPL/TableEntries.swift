@@ -115,8 +115,11 @@ extension Lua {
 /// Lua string literals for display: quoted, escaped, and cut past a limit.
 enum LuaStringLiteral {
     /// `"text"` with `\n`, `\"`, `\\` and control bytes escaped, at most `limit` columns:
-    /// longer text is cut (on a UTF-8 boundary) and followed by `...` and its full length.
+    /// longer text is cut (on a UTF-8 boundary) and followed by `...` and its full length. A
+    /// string that is not UTF-8 (binary data) has its bytes from 0x80 escaped as `\ddd` too, so
+    /// what prints can be pasted back as the same bytes.
     static func quote<C: Collection>(_ bytes: C, limit: Int) -> String where C.Element == UInt8 {
+        let binary = String(validating: bytes, as: UTF8.self) == nil
         let marker = "... (\(bytes.count) bytes)"
         var out: [UInt8] = [0x22]
         var columns = 2
@@ -132,13 +135,13 @@ enum LuaStringLiteral {
             case 0x0A: escaped = [0x5C, UInt8(ascii: "n")]
             case 0x0D: escaped = [0x5C, UInt8(ascii: "r")]
             case 0x09: escaped = [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20, 0x7F:
+            case 0..<0x20, 0x7F, 0x80... where binary || byte < 0x80:
                 // Three digits, so a digit after the escape cannot be read as part of it.
                 let digits = String(byte)
                 escaped = Array(("\\" + String(repeating: "0", count: 3 - digits.count) + digits).utf8)
             default: escaped = [byte]
             }
-            let isStart = byte & 0xC0 != 0x80
+            let isStart = binary || byte & 0xC0 != 0x80
             if isStart, columns - 2 <= roomWhenCut { lastFit = (out.count, columns) }
             if isStart { columns += escaped.count }
             out += escaped

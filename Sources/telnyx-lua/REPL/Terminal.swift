@@ -16,6 +16,14 @@ enum Terminal {
         return 80
     }
 
+    /// Rows of the terminal on stdout, else `$LINES`, else 24.
+    static var height: Int {
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
+        if let text = getenv("LINES"), let rows = Int(String(cString: text)), rows > 0 { return rows }
+        return 24
+    }
+
     /// Whether stdout is a terminal that may get ANSI colours: not when NO_COLOR is set to
     /// anything non-empty (no-color.org), nor on a `dumb` terminal.
     static var usesColor: Bool {
