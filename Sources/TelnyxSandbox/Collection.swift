@@ -30,13 +30,16 @@ struct Collection: Sendable {
     private var createdIndex: [String: Int] = [:]
     private var prefix: String
 
-    init(key: String, seed: UInt64, seedCount: Int, idField: String, light: @escaping @Sendable (Int) -> [String: JSONValue]) {
+    /// `idKey`: the collection whose ids these records share (a view such as
+    /// `/phone_numbers/voice`, whose records are the phone numbers' settings); `key` by default.
+    init(key: String, idKey: String? = nil, seed: UInt64, seedCount: Int, idField: String,
+         light: @escaping @Sendable (Int) -> [String: JSONValue]) {
         self.key = key
         self.seed = seed
         self.seedCount = seedCount
         self.idField = idField
         self.light = light
-        let h = stableHash(seed, key)
+        let h = stableHash(seed, idKey ?? key)
         prefix = String(uuidString(h, h &* 31).prefix(24))
     }
 

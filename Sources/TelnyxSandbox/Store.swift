@@ -82,8 +82,12 @@ final class Store: Sendable {
         }
     }
 
+    /// Lists whose records are settings of another collection's records, under the same ids:
+    /// an id from `phone_numbers.voice.list()` works in `phone_numbers.voice.update(id, ...)`.
+    static let idViews = ["/phone_numbers/voice": "/phone_numbers", "/phone_numbers/messaging": "/phone_numbers"]
+
     private func makeCollection(_ key: String) -> Collection {
-        let isNumbers = key == "/phone_numbers"
+        let isNumbers = (Store.idViews[key] ?? key) == "/phone_numbers"
         let count = isNumbers ? phoneNumbers : Store.defaultSeedCount
         let props = recordSchemas[key].flatMap { factory.flatten($0)["properties"]?.objectValue } ?? [:]
         let connections = Collection(key: "/external_connections", seed: seed, seedCount: Store.defaultSeedCount, idField: "id") { _ in [:] }
@@ -99,7 +103,24 @@ final class Store: Sendable {
             if !statuses.isEmpty { out["status"] = statuses[index % 7 == 6 ? (active + 1) % statuses.count : active] }
             return out
         }
-        return Collection(key: key, seed: seed, seedCount: count, idField: idFields[key] ?? "id", light: light)
+        return Collection(key: key, idKey: Store.idViews[key], seed: seed, seedCount: count, idField: idFields[key] ?? "id", light: light)
+    }
+
+    /// A request's fields under the record's own names: TeXML takes `From` and `To` and
+    /// answers `from` and `to`, so a field the record lacks is stored under its snake_case
+    /// name when the record has that one (a call made from +1312... reads back from +1312...).
+    private func recordFields(_ fields: [String: JSONValue], key: String) -> [String: JSONValue] {
+        guard let schema = recordSchemas[key], let props = factory.flatten(schema)["properties"]?.objectValue else { return fields }
+        var out = fields
+        for (name, value) in fields where props[name] == nil {
+            var snake = ""
+            for c in name {
+                if c.isUppercase, !snake.isEmpty { snake += "_" }
+                snake += c.lowercased()
+            }
+            if props[snake] != nil, out[snake] == nil { out[snake] = value }
+        }
+        return out
     }
 
     /// Answers a stateful endpoint, or nil when it only needed its parents checked.
@@ -112,7 +133,7 @@ final class Store: Sendable {
         }
         guard let action = binding.action else { return nil }
         let key = binding.collection
-        var fields = body?.objectValue ?? [:]
+        var fields = recordFields(body?.objectValue ?? [:], key: key)
         if let jobType = binding.jobType { fields = Self.newJob(type: jobType, request: fields) }
         let id = binding.idParam.flatMap { params[$0] }
         switch action {

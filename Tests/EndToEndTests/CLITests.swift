@@ -16,6 +16,24 @@ import Testing
         return url
     }
 
+    /// Issue 16's sandbox faults: ids from voice.list work in voice.update; a TeXML call keeps
+    /// the From and To it was made with; delete answers the record that was there.
+    @Test func theSandboxAgreesWithItself() throws {
+        let r = try lua(["--sandbox", "-e", """
+            local v = telnyx.phone_numbers.voice.list():first()
+            local n = telnyx.phone_numbers.list():first()
+            local updated = telnyx.phone_numbers.voice.update(v.id, {tech_prefix_enabled = true})
+            print(v.id == n.id, updated.data ~= nil)
+            local c = telnyx.texml.accounts.calls.calls('AC1', {From = '+13125550100', To = '+13125550199', Url = 'https://example.com/x', ApplicationSid = 'app'})
+            print(c.from, c.to)
+            local before = telnyx.phone_numbers.retrieve(n.id).data
+            local deleted = telnyx.phone_numbers.delete(n.id).data
+            print(before.phone_number == deleted.phone_number, before.id == deleted.id)
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "true\ttrue\n+13125550100\t+13125550199\ntrue\ttrue\n", "\(r.stdout)")
+    }
+
     @Test func aMistypedMethodGetsASuggestion() throws {
         let r = try lua(["--sandbox", "-e", "telnyx.phone_numbers.retreive('x')"])
         #expect(r.stderr.contains("has no resource or method 'retreive' (did you mean 'retrieve'?)"), "\(r.stderr)")
