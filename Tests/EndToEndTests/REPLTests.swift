@@ -165,6 +165,27 @@ import Testing
         try repl.press("C-c")
     }
 
+    /// Issue 16, item 1: a bracketed paste keeps its Tabs (no completion lists), tab-indented
+    /// code pastes as code, and Tab at the start of a line indents.
+    @Test func pastedTabsStayTextAndTabIndents() throws {
+        let repl = try start()
+        defer { repl.removeHome() }
+        try repl.type("\u{1B}[200~s = \"a\tb\"\u{1B}[201~")
+        try repl.press("Enter")
+        try repl.waitForPrompt(count: 2)
+        #expect(try repl.evaluate("s == 'a\\tb'") == "true")
+        try repl.type("\u{1B}[200~function twice(x)\n\treturn x * 2\nend\u{1B}[201~")
+        try repl.press("Enter")
+        #expect(try repl.evaluate("twice(21)") == "42")
+        try repl.type("if true then")
+        try repl.press("Enter")
+        try repl.wait(for: "...>")
+        try repl.press("Tab")
+        try repl.type("x = 1 end")
+        try repl.press("Enter")
+        #expect(try repl.evaluate("x") == "1")
+    }
+
     /// Issue 16, item 9: methods print as methods, binary strings as escapes, marked arrays as
     /// what they are, and long results collapse.
     @Test func printingShowsWhatValuesAre() throws {

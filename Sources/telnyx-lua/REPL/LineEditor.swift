@@ -24,6 +24,11 @@ final class LineEditor {
     nonisolated(unsafe) private static var current: LineEditor?
 
     private let complete: CompletionSource
+    /// Inside a bracketed paste (the terminal wraps pasted text in ESC[200~ ... ESC[201~): a Tab
+    /// there is text, not a request to complete.
+    nonisolated(unsafe) private static var pasting = false
+    /// Bytes read ahead while telling a paste marker from other escape sequences.
+    nonisolated(unsafe) private static var pushedBack: [UInt8] = []
     /// Lines of the chunk read so far (before the current line), for completion context.
     var pendingText = ""
 
@@ -58,6 +63,9 @@ final class LineEditor {
     func readLine(prompt: String) -> Input {
         if isatty(0) == 0 { return Self.readPlainLine(prompt: prompt) }
         tl_clear_interrupt()
+        // Bracketed paste on while the line is edited, off while code runs.
+        Self.writeTerminal("\u{1B}[?2004h")
+        defer { Self.writeTerminal("\u{1B}[?2004l") }
         let previous = Self.installPromptInterruptHandler()
         defer { sigaction(SIGINT, [previous], nil) }
         guard let raw = readline(prompt) else {
@@ -94,12 +102,18 @@ final class LineEditor {
     /// The next character typed, as a Unicode code point (libedit takes the result as a wide
     /// character); -1 at end of input or once Ctrl-C was pressed, which ends `readline`.
     private static func readCharacter() -> Int32 {
-        guard let lead = readByte() else { return -1 }
+        guard var lead = nextByte() else { return -1 }
+        // Paste markers are consumed here; libedit never sees them.
+        while lead == 0x1B, let marker = pasteMarker() {
+            pasting = marker
+            guard let next = nextByte() else { return -1 }
+            lead = next
+        }
         let length = lead < 0x80 ? 1 : lead >> 5 == 0x6 ? 2 : lead >> 4 == 0xE ? 3 : lead >> 3 == 0x1E ? 4 : 1
         guard length > 1 else { return Int32(lead) }
         var scalar = UInt32(lead) & (0xFF >> (length + 1))
         for _ in 1..<length {
-            guard let next = readByte() else { return -1 }
+            guard let next = nextByte() else { return -1 }
             scalar = scalar << 6 | UInt32(next & 0x3F)
         }
         return Int32(bitPattern: scalar)
@@ -107,6 +121,42 @@ final class LineEditor {
 
     /// One byte of stdin, waking every 100 ms to notice a Ctrl-C whose signal did not
     /// interrupt the read; nil at end of input or on Ctrl-C.
+    /// After an ESC: true or false when the bytes that follow are `[200~` (paste starts) or
+    /// `[201~` (paste ends), consumed; nil otherwise, with the bytes read kept for later.
+    private static func pasteMarker() -> Bool? {
+        var seen: [UInt8] = []
+        for expected in Array("[20".utf8) {
+            guard let byte = nextByte(waitingAtMost: 50) else { break }
+            seen.append(byte)
+            if byte != expected { break }
+        }
+        if seen == Array("[20".utf8), let digit = nextByte(waitingAtMost: 50) {
+            seen.append(digit)
+            if digit == UInt8(ascii: "0") || digit == UInt8(ascii: "1"), let tilde = nextByte(waitingAtMost: 50) {
+                seen.append(tilde)
+                if tilde == UInt8(ascii: "~") { return digit == UInt8(ascii: "0") }
+            }
+        }
+        pushedBack = seen + pushedBack
+        return nil
+    }
+
+    /// The next byte: one read ahead first, else from stdin (see readByte); with a wait limit
+    /// in milliseconds, nil when nothing came by then.
+    private static func nextByte(waitingAtMost milliseconds: Int32? = nil) -> UInt8? {
+        if !pushedBack.isEmpty { return pushedBack.removeFirst() }
+        if let milliseconds {
+            var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, milliseconds) > 0 else { return nil }
+        }
+        return readByte()
+    }
+
+    private static func writeTerminal(_ text: String) {
+        var copy = text
+        copy.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }
+    }
+
     private static func readByte() -> UInt8? {
         while true {
             if tl_interrupt_requested() != 0 { return nil }
@@ -141,6 +191,11 @@ final class LineEditor {
         let line = rl_line_buffer.map { String(cString: $0) } ?? ""
         // `start` counts characters (libedit works on wide characters), not bytes.
         let lineBefore = String(String.UnicodeScalarView(line.unicodeScalars.prefix(start)))
+        // A Tab inside a paste, or at the start of a line (indentation), is a Tab.
+        if Self.pasting || (word.isEmpty && lineBefore.allSatisfy { $0 == " " || $0 == "\t" }) {
+            _ = rl_insert_text("\t")
+            return nil
+        }
         let before = pendingText.isEmpty ? lineBefore : pendingText + "\n" + lineBefore
         let matches = complete(word, before)
         guard !matches.isEmpty else { return nil }
