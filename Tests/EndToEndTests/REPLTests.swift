@@ -165,6 +165,21 @@ import Testing
         try repl.press("C-c")
     }
 
+    /// Issue 16, item 3: the API's dotted filter keys complete to Lua that works.
+    @Test func dottedFilterKeysCompleteToBracketedKeys() throws {
+        let repl = try TmuxREPL(arguments: ["--sandbox"])
+        defer { repl.removeHome() }
+        let prompt = "telnyx(sandbox)>"
+        try repl.waitForPrompt(prompt)
+        try repl.type("n = telnyx.phone_numbers.list{filter = {voice.con")
+        try repl.press("Tab")
+        try repl.wait(for: #"{filter = {["voice.connection_name"] ="#)
+        try repl.type(#"{contains = "x"}}}:count()"#)
+        try repl.press("Enter")
+        try repl.waitForPrompt(prompt, count: 2)
+        #expect(try repl.evaluate("math.type(n)", prompt: prompt) == #""integer""#)
+    }
+
     /// Issue 16, item 1: a bracketed paste keeps its Tabs (no completion lists), tab-indented
     /// code pastes as code, and Tab at the start of a line indents.
     @Test func pastedTabsStayTextAndTabIndents() throws {

@@ -21,12 +21,15 @@ struct Completer {
         case .nothing:
             return []
         case .tableKey(let method, let keyPath):
-            guard !word.contains("."), !word.contains(":"), let spec = catalog.method(named: method) else {
-                return expression(word)
-            }
+            guard !word.contains(":"), let spec = catalog.method(named: method) else { return expression(word) }
             let keys = MethodParameters(spec).keys(at: keyPath).filter { $0.hasPrefix(word) }
-            // Keys first; a value expression (a variable) may also start here.
-            return keys.map { $0 + " = " } + (keys.isEmpty ? expression(word) : [])
+            // `voice.c` is a dotted key being typed, or a value expression (a variable's field).
+            if word.contains("."), keys.isEmpty { return expression(word) }
+            // Keys first; a value expression (a variable) may also start here. A key that is no
+            // Lua name (the API's dotted filters, `voice.connection_name`) completes to the form
+            // Lua takes: ["voice.connection_name"] = .
+            let entries = keys.map { isPlainName($0) ? $0 + " = " : "[\"\($0)\"] = " }
+            return entries + (keys.isEmpty ? expression(word) : [])
         case .stringValue(let method, let keyPath):
             guard let spec = catalog.method(named: method) else { return [] }
             let quote = before.last(where: { $0 == "\"" || $0 == "'" }).map(String.init) ?? "\""

@@ -201,7 +201,10 @@ final class LineEditor {
         guard !matches.isEmpty else { return nil }
         let list = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (matches.count + 2))!
             .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: matches.count + 2)
-        list[0] = strdup(matches.count == 1 ? matches[0] : Self.commonPrefix(matches))
+        // The text that replaces the word: the one match, else what all matches share (the word
+        // itself when some do not start with it, as `["a.b"] = ` for `a`: the list shows them).
+        let shared = matches.allSatisfy { $0.hasPrefix(word) } ? Self.commonPrefix(matches) : word
+        list[0] = strdup(matches.count == 1 ? matches[0] : shared)
         if matches.count == 1 {
             list[1] = nil
         } else {
