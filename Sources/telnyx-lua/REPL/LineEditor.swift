@@ -157,9 +157,20 @@ final class LineEditor {
         copy.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }
     }
 
+    /// The terminal's width when last seen: a change (the window was resized) makes libedit
+    /// re-measure, so editing after a resize redraws cleanly. (Watched here, where the read
+    /// wakes every 100 ms, rather than with a SIGWINCH handler of libedit's, which would also
+    /// take over SIGINT.)
+    nonisolated(unsafe) private static var knownWidth = 0
+
     private static func readByte() -> UInt8? {
         while true {
             if tl_interrupt_requested() != 0 { return nil }
+            let width = Terminal.width
+            if width != knownWidth {
+                if knownWidth != 0 { rl_resize_terminal() }
+                knownWidth = width
+            }
             var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 100)
             if ready == 0 || (ready < 0 && errno == EINTR) { continue }
