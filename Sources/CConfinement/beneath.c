@@ -164,14 +164,25 @@ int tl_beneath_remove(const char *path, size_t length) {
     return status;
 }
 
+static int refused_destination;
+
+int tl_beneath_refused_destination(void) { return refused_destination; }
+
 int tl_beneath_rename(const char *from, size_t from_length, const char *to, size_t to_length) {
     char from_rel[PATH_MAX], to_rel[PATH_MAX];
     const char *from_name, *to_name;
-    if (relative(from, from_length, from_rel) != 0 || relative(to, to_length, to_rel) != 0) return -1;
+    refused_destination = 0;
+    if (relative(from, from_length, from_rel) != 0) return -1;
+    refused_destination = 1;
+    if (relative(to, to_length, to_rel) != 0) return -1;
+    refused_destination = 0;
     int from_dir = open_parent(from_rel, &from_name);
     if (from_dir < 0) return -1;
+    refused_destination = 1;
     int to_dir = open_parent(to_rel, &to_name);
+    refused_destination = 0;
     if (to_dir < 0) {
+        refused_destination = 1;
         int saved = errno;
         close(from_dir);
         errno = saved;

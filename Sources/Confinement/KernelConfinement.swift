@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CConfinement
+import Dispatch
 
 /// What a confined process may still reach: its folder (read and write), some files and folders
 /// read-only, and TCP ports to connect to or bind.
@@ -23,8 +24,7 @@ public struct ConfinementPolicy: Sendable {
 
     /// What the process itself reads after start-up: the folders of the libraries it has loaded
     /// (glibc loads its name-service modules late), TLS certificates, name resolution, time
-    /// zones, terminal descriptions (the REPL), the CPU count (the event loops) and the
-    /// process's own thread list.
+    /// zones, terminal descriptions (the REPL) and the CPU count (the event loops).
     public static func systemReadOnly() -> [String] {
         var paths = Set(loadedLibraryFolders())
         paths.formUnion([
@@ -33,10 +33,6 @@ public struct ConfinementPolicy: Sendable {
             "/etc/services", "/etc/protocols", "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo",
             "/usr/lib/locale", "/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo",
             "/sys/devices/system/cpu", "/sys/fs/cgroup",
-            // libdispatch (under Swift concurrency) reads its threads' stat files to size its
-            // pool, and aborts when it cannot. Only this process's own threads; nothing here
-            // can be written, and the process's credentials are gone from its environment.
-            "/proc/self/task",
         ])
         return paths.sorted()
     }
@@ -84,14 +80,16 @@ public enum KernelConfinement {
     }
 
     /// Confines this process. Must run before any other thread starts: Landlock binds the calling
-    /// thread and what it creates afterwards, not threads that already exist.
-    public static func apply(_ policy: ConfinementPolicy) throws(Failure) {
+    /// thread and what it creates afterwards, not threads that already exist. `existingThreads`
+    /// admits threads started on purpose before (libdispatch's, see `startDispatchManager`);
+    /// seccomp binds them too.
+    public static func apply(_ policy: ConfinementPolicy, existingThreads: Int = 1) throws(Failure) {
         let abi = landlockABI
         guard abi >= 1 else {
             throw Failure(description: "this kernel offers no Landlock, which --safe needs to confine files and the network")
         }
         let threads = tl_thread_count()
-        guard threads == 1 else {
+        guard threads >= 1, threads <= existingThreads else {
             throw Failure(description: "cannot confine: \(threads < 0 ? "the thread count is unreadable" : "\(threads) threads are already running")")
         }
         guard let ruleset = tl_ruleset_create(1) else { throw failure("cannot create a Landlock ruleset") }
@@ -115,6 +113,38 @@ public enum KernelConfinement {
         if tl_seccomp_install(&why, why.count) != 0 {
             throw Failure(description: "cannot install the seccomp filter: \(String(cString: why))")
         }
+    }
+
+    /// Starts libdispatch's manager thread (and a worker) and returns how many threads the
+    /// process then has. Why: once work is queued, the manager checks its pool every second by
+    /// reading `/proc/<tid>/stat` of each worker, and ends the process when it cannot. Landlock
+    /// can only allow that by opening all of `/proc` (other processes' environments included),
+    /// so the manager starts before confinement instead: it runs libdispatch's code only, never a
+    /// recipe's, and seccomp binds it like every thread.
+    public static func startDispatchManager() -> Int {
+        let started = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async { started.signal() }
+        started.wait()
+        // The manager thread is made as the worker registers; wait until it shows.
+        for _ in 0..<200 where !threadNames().contains(where: { $0.contains("libdispatch") || $0.hasPrefix("com.apple.libd") }) {
+            usleep(5000)
+        }
+        return Int(tl_thread_count())
+    }
+
+    /// The names of this process's threads (/proc/self/task/*/comm).
+    static func threadNames() -> [String] {
+        guard let dir = opendir("/proc/self/task") else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard !name.hasPrefix("."), let file = fopen("/proc/self/task/\(name)/comm", "r") else { continue }
+            var line = [CChar](repeating: 0, count: 64)
+            if fgets(&line, 64, file) != nil { names.append(String(String(cString: line).prefix { $0 != "\n" })) }
+            fclose(file)
+        }
+        return names
     }
 
     private static func failure(_ what: String) -> Failure {

@@ -157,7 +157,7 @@ static int safe_rename(lua_State *L) {
     const char *from = luaL_checklstring(L, 1, &from_length);
     const char *to = luaL_checklstring(L, 2, &to_length);
     if (tl_beneath_rename(from, from_length, to, to_length) != 0) {
-        return fail(L, "os.rename", from);
+        return fail(L, "os.rename", tl_beneath_refused_destination() ? to : from);
     }
     lua_pushboolean(L, 1);
     return 1;

@@ -19,7 +19,8 @@ enum Containment {
         if !options.ignoreEnvironment, let initFile = luaInitFile(), let path = realPath(initFile) { readOnly.append(path) }
         let policy = ConfinementPolicy.recipe(folder: folder, extraReadOnly: readOnly, apiPort: apiPort, bindsAPIPort: bindsAPIPort)
         do {
-            try KernelConfinement.apply(policy)
+            let threads = KernelConfinement.startDispatchManager()
+            try KernelConfinement.apply(policy, existingThreads: threads)
         } catch {
             guard options.weakSafe else {
                 throw Options.UsageError(description: "--safe: \(error.description); refusing to run (--weak-safe accepts the Lua layer alone)")

@@ -17,7 +17,8 @@ let outside = arguments[2]
 guard let cwd = getcwd(nil, 0) else { exit(2) }
 let folder = String(cString: cwd)
 do {
-    try KernelConfinement.apply(.recipe(folder: folder, apiPort: port, bindsAPIPort: false))
+    let threads = KernelConfinement.startDispatchManager()
+    try KernelConfinement.apply(.recipe(folder: folder, apiPort: port, bindsAPIPort: false), existingThreads: threads)
 } catch {
     print("confine failed: \(error)")
     exit(3)
@@ -54,9 +55,7 @@ func attempts(_ thread: String, port: UInt16, outside: String) {
         ("read_proc_environ", openFile("/proc/self/environ", O_RDONLY)),
         ("read_proc_mem", openFile("/proc/self/mem", O_RDWR)),
         ("read_etc_shadow", openFile("/etc/shadow", O_RDONLY)),
-        // Its own threads' files are readable (libdispatch needs their stat), never writable.
         ("read_task_stat", openFile("/proc/self/task/\(getpid())/stat", O_RDONLY)),
-        ("write_task_mem", openFile("/proc/self/task/\(getpid())/mem", O_RDWR)),
         ("exec", outcome({ () -> Int32 in
             var argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
             return execv("/bin/true", &argv)

@@ -84,6 +84,47 @@ import Testing
         #expect(try String(contentsOf: config, encoding: .utf8) == text)
     }
 
+    /// One string put in a request body many times: the JSON text is counted as it grows, not
+    /// only the Lua string (round 3: 1 GB under --max-memory 50).
+    @Test func aSharedStringRepeatedInABodyStaysInTheBudget() throws {
+        let (_, baselineMB) = try PeakMemory.run(Binaries.telnyxLua, ["--sandbox", "-e", "telnyx.json.encode({})"])
+        let (r, peakMB) = try PeakMemory.run(Binaries.telnyxLua, ["--sandbox", "--max-memory", "50", "-e", """
+            local s = string.rep('x', 4e6) local t = {} for i = 1, 150 do t[i] = s end
+            local ok, e = pcall(telnyx.messaging_profiles.create, {name = 'a', whitelisted_destinations = t})
+            print(ok, tostring(e):find('--max-memory', 1, true) ~= nil)
+            """])
+        #expect(r.stdout == "false\ttrue\n", "\(r.stdout) \(r.stderr.suffix(300))")
+        #expect(peakMB < baselineMB + 50 + 80, "peak RSS \(peakMB) MB under --max-memory 50 (start-up \(baselineMB) MB)")
+    }
+
+    /// libdispatch's pool monitor reads /proc/<tid>/stat once work is queued and ends the process
+    /// when it cannot: under --safe it runs on a thread started before confinement. Dropping the
+    /// kernel's caches mid-run (round 3: every confined run died) and many runs at once must
+    /// not crash it.
+    @Test func safeRunsSurviveLibdispatchsPoolMonitor() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("telnyx-monitor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcomes = Locked([Int32]())
+        let group = DispatchGroup()
+        for i in 0..<12 {
+            group.enter()
+            DispatchQueue.global().async {
+                let code = i == 0
+                    ? "local t0 = os.time() while os.time() - t0 < 3 do telnyx.balance.retrieve() end"
+                    : "local n = 0 for i = 1, 20 do n = n + #telnyx.phone_numbers.list():first().id end"
+                let r = try? Binaries.run(Binaries.telnyxLua, ["--safe", "--sandbox", "-e", code], directory: folder)
+                outcomes.update { $0.append(r?.status ?? -1) }
+                group.leave()
+            }
+        }
+        Thread.sleep(forTimeInterval: 1.5)
+        // Root may drop the caches (CI runs as root); elsewhere this part is simply not exercised.
+        try? "2\n".write(toFile: "/proc/sys/vm/drop_caches", atomically: false, encoding: .utf8)
+        group.wait()
+        #expect(outcomes.get().allSatisfy { $0 == 0 }, "\(outcomes.get())")
+    }
+
     @Test func aScriptEndingPastItsDeadlineTimedOut() throws {
         let r = try lua(["--timeout", "1", "-e", "require('telnyx.runtime.api').poll(1e9)"])
         #expect(r.status == 1 && r.stderr.contains("script timed out"), "\(r.status) \(r.stderr)")

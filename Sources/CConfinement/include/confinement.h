@@ -77,5 +77,7 @@ int tl_beneath_open(const char *path, size_t length, int flags, mode_t mode);
 int tl_beneath_remove(const char *path, size_t length);
 /// rename(2) of two paths beneath the root. 0 or -1 as above.
 int tl_beneath_rename(const char *from, size_t from_length, const char *to, size_t to_length);
+/// After a failed tl_beneath_rename: 1 when the destination was the path refused.
+int tl_beneath_refused_destination(void);
 
 #endif

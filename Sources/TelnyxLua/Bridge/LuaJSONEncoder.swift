@@ -99,6 +99,8 @@ struct LuaJSONEncoder {
             let bytes = lua.toBytes(index)!
             guard isValidUTF8(bytes) else { throw Failure(reason: "string is not valid UTF-8") }
             writer.writeString(bytes: bytes)
+            // One string can be shared by many fields: each copy counts.
+            if bytes.count > 4096 { try checkLimits() }
         case LUA_TTABLE:
             try encodeTable(at: index, hint: hint)
         case LUA_TUSERDATA where LuaBridgeRegistry.isNull(lua, index):
@@ -113,7 +115,8 @@ struct LuaJSONEncoder {
     /// Ctrl-C or the timeout, which cannot interrupt Swift code.
     private mutating func checkLimits() throws {
         if tl_interrupt_requested() != 0 { throw Failure(reason: String(cString: tl_interrupt_message())) }
-        let size = writer.bytes.count
+        // The array's capacity is what it holds in memory (it grows by doubling).
+        let size = writer.bytes.capacity
         if size > counted + 65536 {
             guard tl_budget_reserve(size - counted) != 0 else {
                 throw Failure(reason: "the JSON text (over \(size) bytes) does not fit in what is left of --max-memory")
