@@ -20,5 +20,4 @@ int tl_budget_reserve(size_t bytes) {
     return 1;
 }
 
-void tl_budget_force(size_t bytes) { atomic_fetch_add(&budget_used, bytes); }
 void tl_budget_release(size_t bytes) { atomic_fetch_sub(&budget_used, bytes); }

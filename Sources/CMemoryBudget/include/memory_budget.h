@@ -15,8 +15,6 @@ size_t tl_budget_limit(void);
 size_t tl_budget_used(void);
 /// Counts `bytes` more if that stays within the budget: 1 if counted, 0 if refused.
 int tl_budget_reserve(size_t bytes);
-/// Counts `bytes` more whatever the budget (memory already held that must be accounted).
-void tl_budget_force(size_t bytes);
 /// Stops counting `bytes`.
 void tl_budget_release(size_t bytes);
 
