@@ -58,7 +58,7 @@ public struct ConfinementPolicy: Sendable {
         while fgets(&line, Int32(line.count), file) != nil {
             let text = String(cString: line)
             guard let slash = text.firstIndex(of: "/"), text.contains(".so") else { continue }
-            let path = text[slash...].trimmingCharacters(in: "\n")
+            let path = text[slash...].prefix { $0 != "\n" }
             if let last = path.lastIndex(of: "/") { folders.insert(String(path[..<last])) }
         }
         return Array(folders)
@@ -125,8 +125,10 @@ public enum KernelConfinement {
         let started = DispatchSemaphore(value: 0)
         DispatchQueue.global().async { started.signal() }
         started.wait()
-        // The manager thread is made as the worker registers; wait until it shows.
-        for _ in 0..<200 where !threadNames().contains(where: { $0.contains("libdispatch") || $0.hasPrefix("com.apple.libd") }) {
+        // The manager runs on the overcommit root queue's thread ("com.apple.root.default-qos.
+        // overcommit", shown by its last 15 characters), made as the worker registers: wait
+        // until it shows (at most a second).
+        for _ in 0..<200 where !threadNames().contains(where: { $0.hasSuffix("overcommit") }) {
             usleep(5000)
         }
         return Int(tl_thread_count())
@@ -149,13 +151,5 @@ public enum KernelConfinement {
 
     private static func failure(_ what: String) -> Failure {
         Failure(description: "\(what): \(String(cString: strerror(errno)))")
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in characters: String) -> String {
-        var text = self
-        while let last = text.last, characters.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

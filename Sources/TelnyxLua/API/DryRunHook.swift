@@ -25,11 +25,15 @@ struct DryRunHook {
 
     static let mutating: Set<String> = ["POST", "PUT", "PATCH", "DELETE"]
 
+    /// The full URL the request would go to; nil when its path parameters do not render.
+    private static func url(of request: APIRequest, baseURL: String) -> String? {
+        try? RequestEncoding.url(baseURL: baseURL, route: request.route, pathParams: request.pathParams, query: request.query)
+    }
+
     /// Prints the request as telnyx.dryrun does and answers `{"data": <the body's object>,
     /// "dry_run": true}`.
     private func enforcedAnswer(_ request: APIRequest, spec: MethodSpec, baseURL: String) -> APIResponse {
-        let url = (try? RequestEncoding.url(baseURL: baseURL, route: request.route,
-                                             pathParams: request.pathParams, query: request.query)) ?? request.route
+        let url = Self.url(of: request, baseURL: baseURL) ?? request.route
         var line = "DRY RUN \(request.method) \(url)  (\(spec.fullName))\n"
         var data: [String: JSONValue] = [:]
         if case .json(let bytes) = request.body {
@@ -73,8 +77,7 @@ struct DryRunHook {
         let path = (try? RequestEncoding.renderPath(request.route, params: request.pathParams)) ?? request.route
         lua.push(path)
         lua.setField(-2, "path")
-        let url = (try? RequestEncoding.url(baseURL: baseURL, route: request.route,
-                                             pathParams: request.pathParams, query: request.query)) ?? path
+        let url = Self.url(of: request, baseURL: baseURL) ?? path
         lua.push(url)
         lua.setField(-2, "url")
         lua.newTable()

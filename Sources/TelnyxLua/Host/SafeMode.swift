@@ -42,7 +42,7 @@ enum SafeMode {
         if installed == 0 { throw LuaError(message: "--safe: the recipe's folder is not set") }
     }
 
-    static func realPath(_ path: String) -> String? {
+    private static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
