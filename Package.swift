@@ -51,18 +51,33 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // What the sandbox's and `serve`'s HTTP servers share: the slow-client guard.
+        .target(
+            name: "ServerSupport",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // `telnyx-lua serve`'s listener: signature checks, acknowledgement, the inbox Lua reads.
+        .target(
+            name: "TelnyxEvents",
+            dependencies: [
+                "Telnyx", "ServerSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The embeddable Lua host.
         .target(
             name: "TelnyxLua",
             dependencies: [
-                "Telnyx", "LuaShims", "CLua", "CTelnyxStdlib", "CConfinement", "CMemoryBudget",
+                "Telnyx", "TelnyxEvents", "LuaShims", "CLua", "CTelnyxStdlib", "CConfinement", "CMemoryBudget",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The Telnyx API simulator.
         .target(
             name: "TelnyxSandbox",
             dependencies: [
-                "Telnyx",
+                "Telnyx", "ServerSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -106,7 +121,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TelnyxSandbox"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "TelnyxSandbox",
+                // serve's tests sign deliveries with a key of their own and post them over HTTP.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Applies --safe's kernel confinement to itself and reports what the kernel still
         // allows, for EndToEndTests (the Lua layer cannot be bypassed from a script).
         .executableTarget(name: "confinement-probe", dependencies: ["Confinement"], path: "Tests/ConfinementProbe"),

@@ -39,11 +39,16 @@ public struct ConfinementPolicy: Sendable {
 
     /// `--safe`'s policy for a recipe: its folder read-write; the system's read-only files and
     /// `extraReadOnly` (the main script, say); connect only to `apiPort`, and bind it when the
-    /// process serves it itself (the in-process sandbox).
-    public static func recipe(folder: String, extraReadOnly: [String] = [], apiPort: UInt16, bindsAPIPort: Bool) -> ConfinementPolicy {
-        ConfinementPolicy(
+    /// process serves it itself (the in-process sandbox). `servePort`: `telnyx-lua serve`'s
+    /// listener, the only other port it may bind (and connect to, for the in-process sandbox's
+    /// deliveries).
+    public static func recipe(
+        folder: String, extraReadOnly: [String] = [], apiPort: UInt16, bindsAPIPort: Bool, servePort: UInt16? = nil
+    ) -> ConfinementPolicy {
+        let served = servePort.map { [$0] } ?? []
+        return ConfinementPolicy(
             folder: folder, readOnly: systemReadOnly() + extraReadOnly, readWrite: systemReadWrite,
-            connectPorts: [apiPort], bindPorts: bindsAPIPort ? [apiPort] : [])
+            connectPorts: [apiPort] + (bindsAPIPort ? served : []), bindPorts: (bindsAPIPort ? [apiPort] : []) + served)
     }
 
     /// Devices any program expects to write to.
@@ -56,7 +61,7 @@ public struct ConfinementPolicy: Sendable {
         var folders = Set<String>()
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line)
+            let text = cText(line)
             guard let slash = text.firstIndex(of: "/"), text.contains(".so") else { continue }
             let path = text[slash...].prefix { $0 != "\n" }
             if let last = path.lastIndex(of: "/") { folders.insert(String(path[..<last])) }
@@ -111,7 +116,7 @@ public enum KernelConfinement {
         if tl_ruleset_enforce(ruleset) != 0 { throw failure("cannot enforce the Landlock ruleset") }
         var why = [CChar](repeating: 0, count: 256)
         if tl_seccomp_install(&why, why.count) != 0 {
-            throw Failure(description: "cannot install the seccomp filter: \(String(cString: why))")
+            throw Failure(description: "cannot install the seccomp filter: \(cText(why))")
         }
     }
 
@@ -143,7 +148,7 @@ public enum KernelConfinement {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
             guard !name.hasPrefix("."), let file = fopen("/proc/self/task/\(name)/comm", "r") else { continue }
             var line = [CChar](repeating: 0, count: 64)
-            if fgets(&line, 64, file) != nil { names.append(String(String(cString: line).prefix { $0 != "\n" })) }
+            if fgets(&line, 64, file) != nil { names.append(String(cText(line).prefix { $0 != "\n" })) }
             fclose(file)
         }
         return names
@@ -152,4 +157,9 @@ public enum KernelConfinement {
     private static func failure(_ what: String) -> Failure {
         Failure(description: "\(what): \(String(cString: strerror(errno)))")
     }
+}
+
+/// The text of a NUL-terminated C buffer.
+private func cText(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServerSupport
 
 /// One connection's HTTP/1.1 handler: gathers a request, asks the core, and writes the answer,
 /// after the fault injector's delay (scheduled on the event loop, never a blocking sleep), or

@@ -111,10 +111,4 @@ public struct SandboxLimits: Sendable, Equatable {
         self.requestReadTimeout = requestReadTimeout
         self.idleTimeout = idleTimeout
     }
-
-    /// `seconds` as a NIO time amount, clamped to 1 ms ... 1 day so no setting can overflow.
-    static func timeAmount(_ seconds: Double) -> TimeAmount {
-        let ms = seconds.isNaN ? 1 : min(max(seconds * 1000, 1), 86_400_000)
-        return .milliseconds(Int64(ms))
-    }
 }

@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServerSupport
 
 /// The Telnyx API simulator on a real socket: HTTP/1.1 with keep-alive on SwiftNIO.
 ///
@@ -34,7 +35,8 @@ public final class SandboxServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // First, on raw bytes: the read and idle deadlines (see ConnectionGuard).
-                    let connectionGuard = ConnectionGuard(limits: core.limits)
+                    let connectionGuard = ConnectionGuard(
+                        readTimeout: core.limits.requestReadTimeout, idleTimeout: core.limits.idleTimeout)
                     try channel.pipeline.syncOperations.addHandler(connectionGuard)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)
                     try channel.pipeline.syncOperations.addHandler(HTTPHandler(core: core, connectionGuard: connectionGuard))

@@ -11,13 +11,16 @@ import TelnyxLua
 /// API's port.
 enum Containment {
     /// Confines the process for `options`; `apiPort` is the one TCP port it may connect to
-    /// (the sandbox's, which it may also bind, when `bindsAPIPort`).
-    static func confine(_ options: Options, apiPort: UInt16, bindsAPIPort: Bool) throws {
+    /// (the sandbox's, which it may also bind, when `bindsAPIPort`); `servePort` the one
+    /// `telnyx-lua serve` listens on.
+    static func confine(_ options: Options, apiPort: UInt16, bindsAPIPort: Bool, servePort: UInt16? = nil) throws {
         guard let folder = realPath(".") else { throw Options.UsageError(description: "--safe: cannot resolve the current directory") }
         var readOnly: [String] = []
         if let script = options.script, script != "-", let path = realPath(script) { readOnly.append(path) }
+        if let replay = options.serve?.replay, let path = realPath(replay) { readOnly.append(path) }
         if !options.ignoreEnvironment, let initFile = luaInitFile(), let path = realPath(initFile) { readOnly.append(path) }
-        let policy = ConfinementPolicy.recipe(folder: folder, extraReadOnly: readOnly, apiPort: apiPort, bindsAPIPort: bindsAPIPort)
+        let policy = ConfinementPolicy.recipe(folder: folder, extraReadOnly: readOnly, apiPort: apiPort, bindsAPIPort: bindsAPIPort,
+                                               servePort: servePort)
         do {
             let threads = KernelConfinement.startDispatchManager()
             try KernelConfinement.apply(policy, existingThreads: threads)

@@ -24,6 +24,8 @@ struct Options {
     var maxMemoryMB: Int?
     var timeoutSeconds: Double?
     var profile: String?
+    /// `telnyx-lua serve ...`: the event server's options; nil for a plain run.
+    var serve: ServeOptions?
 
     var script: String? { scriptIndex.map { arguments[$0] } }
 
@@ -41,6 +43,11 @@ struct Options {
     init(_ arguments: [String]) throws {
         self.arguments = arguments
         var i = 1
+        // A subcommand, as the first word (a script named "serve" runs as ./serve).
+        if arguments.count > 1 && arguments[1] == "serve" {
+            serve = ServeOptions()
+            i = 2
+        }
         func value(for option: String, attached: Substring) throws -> String {
             if !attached.isEmpty { return String(attached) }
             i += 1
@@ -53,6 +60,10 @@ struct Options {
             let a = arguments[i]
             if a == "--" { i += 1; break }
             if a == "-" || !a.hasPrefix("-") { break }
+            if serve != nil, try serve!.parse(a, value: { try value(for: a, attached: "") }) {
+                i += 1
+                continue
+            }
             switch a {
             case "-i": interactive = true; showVersion = true
             case "-v": showVersion = true
@@ -91,6 +102,10 @@ struct Options {
             i += 1
         }
         if i < arguments.count { scriptIndex = i }
+        if serve != nil {
+            guard let script, script != "-" else { throw UsageError(description: "serve needs the app's file (telnyx-lua serve app.lua)") }
+            if interactive || !steps.isEmpty { throw UsageError(description: "serve runs one app file; -i, -e and -l do not apply") }
+        }
     }
 
     /// Whether any -e was given (then no REPL opens by default, as in lua).
@@ -100,6 +115,7 @@ struct Options {
 
     static let usage = """
         usage: telnyx-lua [options] [script [args]]
+               telnyx-lua serve [options] app.lua [args]   (webhooks and TeXML; serve --help)
         Runs Lua 5.4 with the Telnyx API as the global table `telnyx`.
 
         Options as in lua:

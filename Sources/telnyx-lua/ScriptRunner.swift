@@ -14,16 +14,7 @@ struct ScriptRunner {
     let programName: String
 
     func run() -> Int32 {
-        createArgTable()
-        if options.warnings { lua_warning(host.vm.lua.state, "@on", 0) }
-        if options.showVersion { printVersion() }
-        if !options.ignoreEnvironment, !runInit() { return 1 }
-        for step in options.steps {
-            if !report(runStep(step)) { return 1 }
-        }
-        if let script = options.script {
-            if !report(runScript(script)) { return 1 }
-        }
+        if !runCommandLine() { return 1 }
         if !finishTasks() { return 1 }
         // A script that ended past its deadline without reaching the hook again (its last call
         // was a wait the timeout cut short) still timed out.
@@ -43,8 +34,24 @@ struct ScriptRunner {
         return 0
     }
 
+    /// The arg table, warnings, the banner, LUA_INIT, each -e and -l, then the script (its
+    /// tasks keep running afterwards). False, with the error reported, when one fails.
+    func runCommandLine() -> Bool {
+        createArgTable()
+        if options.warnings { lua_warning(host.vm.lua.state, "@on", 0) }
+        if options.showVersion { printVersion() }
+        if !options.ignoreEnvironment, !runInit() { return false }
+        for step in options.steps {
+            if !report(runStep(step)) { return false }
+        }
+        if let script = options.script {
+            if !report(runScript(script)) { return false }
+        }
+        return true
+    }
+
     /// Runs the tasks still alive to their end; reports failures nobody awaited. False if any.
-    private func finishTasks() -> Bool {
+    func finishTasks() -> Bool {
         do {
             let reports = try host.finishTasks()
             for message in reports {
@@ -123,7 +130,7 @@ struct ScriptRunner {
     }
 
     /// Prints an error as lua.c does (`telnyx-lua: message` and the traceback); true on success.
-    private func report(_ result: Result<Void, Error>) -> Bool {
+    func report(_ result: Result<Void, Error>) -> Bool {
         guard case .failure(let error) = result else { return true }
         fflush(nil)
         let text = "\(programName): \(error)\n"

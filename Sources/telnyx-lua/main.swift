@@ -9,7 +9,7 @@ import TelnyxLua
 
 // As lua.c: messages start with the name the program was started by.
 let programName = CommandLine.arguments.first.flatMap { $0.isEmpty ? nil : $0 } ?? "telnyx-lua"
-let options: Options
+var options: Options
 do {
     options = try Options(CommandLine.arguments)
 } catch {
@@ -17,7 +17,7 @@ do {
     exit(1)
 }
 if options.showHelp {
-    print(Options.usage)
+    print(options.serve != nil ? ServeOptions.usage : Options.usage)
     exit(0)
 }
 
@@ -36,9 +36,15 @@ do {
     } else {
         try Profile.apply(options, to: host)
     }
+    // serve's port too: --safe allows binding that one port only, so a free one is chosen now.
+    if var serve = options.serve, serve.replay == nil, serve.port == 0, options.safe {
+        serve.port = Int(try SandboxLauncher.freePort())
+        options.serve = serve
+    }
     if options.safe {
         let apiPort = try sandboxPort ?? Containment.port(of: host.clientOptions.baseURL)
-        try Containment.confine(options, apiPort: apiPort, bindsAPIPort: sandboxPort != nil)
+        let servePort = options.serve.flatMap { $0.replay == nil ? UInt16($0.port) : nil }
+        try Containment.confine(options, apiPort: apiPort, bindsAPIPort: sandboxPort != nil, servePort: servePort)
     }
     if let sandboxPort {
         let sandbox = try SandboxLauncher.start(port: sandboxPort)
@@ -54,7 +60,12 @@ do {
         TelnyxHost.endProcessAfterTimeout(grace: 1)
     }
     host.interruptOnSIGINT()
-    status = ScriptRunner(options: options, host: host, programName: programName).run()
+    if let serve = options.serve {
+        status = ServeCommand(options: options, serve: serve, host: host, programName: programName,
+                              sandboxURL: sandboxPort.map { "http://127.0.0.1:\($0)" }).run()
+    } else {
+        status = ScriptRunner(options: options, host: host, programName: programName).run()
+    }
 } catch {
     Console.error("\(programName): \(error)\n")
     status = 1

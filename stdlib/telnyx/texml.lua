@@ -58,6 +58,9 @@ local function is_element(v)
   return getmetatable(v) == ELEMENT
 end
 
+--- Whether `v` is an element made by this module (telnyx-lua serve renders one a route returns).
+M.is_element = is_element
+
 --- Creates an element. Forms: `texml.element(name, attrs, content)` where attrs is a table of
 -- attributes (optional) and content is a string (text), an element, or an array of elements.
 -- Attribute values may be strings, numbers or booleans; they render sorted by name unless

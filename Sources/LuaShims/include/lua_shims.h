@@ -148,4 +148,10 @@ static inline int tl_loadfile_text(lua_State *L, const char *path) { return luaL
 /// the default action so that a second Ctrl-C ends the process.
 void tl_install_sigint_handler(void);
 
+/// For `telnyx-lua serve`: the first SIGINT or SIGTERM asks the server to stop (stop accepting,
+/// let the handlers finish); a second one ends the process at once, as the default action does.
+void tl_install_stop_handlers(void);
+/// Whether a stop was asked for since tl_install_stop_handlers.
+int tl_stop_requested(void);
+
 #endif

@@ -1,7 +1,9 @@
 import CLua
 import CMemoryBudget
 import LuaShims
+import Dispatch
 import Telnyx
+import TelnyxEvents
 
 /// The telnyx-lua host: a Lua state with the standard libraries and the global `telnyx` table
 /// (also `require "telnyx"`). This is what the `telnyx-lua` binary runs scripts in, and what
@@ -11,6 +13,7 @@ public final class TelnyxHost {
     public let vm: LuaVM
     let api: APIState
     private let library: APILibrary
+    private let events = EventsBridge()
 
     /// Creates a host. `memoryLimit` caps Lua's allocations in bytes (0: none).
     /// `useEnvironment: false` (lua's `-E`) ignores LUA_PATH, LUA_CPATH, TELNYX_LUA_PATH, the user's
@@ -22,6 +25,7 @@ public final class TelnyxHost {
         installTelnyxTable()
         StdlibLoader.install(vm.lua, useEnvironment: useEnvironment)
         library.install(vm.lua)
+        events.install(vm.lua)
         try vm.run("require('telnyx.runtime').install(telnyx)", name: "=(telnyx runtime)")
     }
 
@@ -37,6 +41,22 @@ public final class TelnyxHost {
         let results = try vm.run("return require('telnyx.runtime.scheduler').drain()", name: "=(end of script)")
         guard case .table(let reports)? = results.first else { return [] }
         return (1...max(1, reports.count)).compactMap { reports[.integer(Int64($0))]?.stringValue.map(LuaError.userFrames) }
+    }
+
+    /// Connects a running event server (`telnyx-lua serve`) to this host: its inbox wakes the
+    /// Lua thread when something arrives, `telnyx.server.url` names it, and
+    /// `require("telnyx.events").serve()` then dispatches what it accepts until told to stop.
+    public func attach(_ server: EventServer) throws {
+        server.inbox.setWake { [engine = api.engine] in engine.wake() }
+        events.attachment = EventsBridge.Attachment(inbox: server.inbox, url: server.url, stopAccepting: {
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                await server.stopAccepting()
+                done.signal()
+            }
+            done.wait()
+        })
+        try vm.run("telnyx.server = {url = require('telnyx.runtime.events_host').url()}", name: "=(serve)")
     }
 
     /// Restricts what Lua code may do (`--safe`); see SafeMode. Cannot be undone. `deniedFiles`

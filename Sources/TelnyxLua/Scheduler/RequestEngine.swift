@@ -16,6 +16,8 @@ final class RequestEngine: @unchecked Sendable {
     private var running: [Int: Task<Void, Never>] = [:]
     private var finished: [Int: Outcome] = [:]
     private var ready: [Int] = []
+    /// Set by `wake()`: the next (or current) poll returns at once, with whatever it has.
+    private var woken = false
 
     /// Starts `request` on `client`; returns its id. `hold` (the body's share of the memory
     /// budget) lives until the request is done.
@@ -60,12 +62,14 @@ final class RequestEngine: @unchecked Sendable {
     }
 
     /// Ids of requests finished since the last poll, waiting up to `timeout` seconds for one.
-    /// Returns early, with what it has, when a Ctrl-C arrives (the caller checks for it).
+    /// Returns early, with what it has, when a Ctrl-C arrives (the caller checks for it) or
+    /// `wake()` is called.
     func poll(timeout: Double) -> [Int] {
         let deadline = Date(timeIntervalSinceNow: max(0, timeout))
         condition.lock()
         defer { condition.unlock() }
-        while ready.isEmpty && tl_interrupt_requested() == 0 {
+        defer { woken = false }
+        while ready.isEmpty && !woken && tl_interrupt_requested() == 0 {
             // Wake at least every 50 ms to notice Ctrl-C, which can't signal the condition.
             let slice = min(deadline, Date(timeIntervalSinceNow: 0.05))
             if !condition.wait(until: slice) && Date() >= deadline { break }
@@ -73,6 +77,15 @@ final class RequestEngine: @unchecked Sendable {
         let ids = ready
         ready.removeAll(keepingCapacity: true)
         return ids
+    }
+
+    /// Ends the current or next `poll` early: something other than a request (an event for
+    /// `telnyx-lua serve`) needs the Lua thread. Any thread may call it.
+    func wake() {
+        condition.lock()
+        woken = true
+        condition.signal()
+        condition.unlock()
     }
 
     /// The outcome of a finished request, removed from the engine; nil if not finished.

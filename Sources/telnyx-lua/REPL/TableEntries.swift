@@ -135,7 +135,9 @@ enum LuaStringLiteral {
             case 0x0A: escaped = [0x5C, UInt8(ascii: "n")]
             case 0x0D: escaped = [0x5C, UInt8(ascii: "r")]
             case 0x09: escaped = [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20, 0x7F, 0x80... where binary || byte < 0x80:
+            case 0x80... where binary:
+                fallthrough
+            case 0..<0x20, 0x7F:
                 // Three digits, so a digit after the escape cannot be read as part of it.
                 let digits = String(byte)
                 escaped = Array(("\\" + String(repeating: "0", count: 3 - digits.count) + digits).utf8)

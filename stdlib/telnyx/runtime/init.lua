@@ -82,6 +82,10 @@ function M.install(telnyx)
   telnyx.is_error = function(e)
     return type(e) == "table" and type(rawget(e, "type")) == "string" and rawget(e, "message") ~= nil
   end
+  -- Events (docs/events.md): loaded on first use, so scripts that never serve pay nothing.
+  telnyx.on = function(...) return require("telnyx.events").on(...) end
+  telnyx.route = function(...) return require("telnyx.events").route(...) end
+  telnyx.stop = function(...) return require("telnyx.events").stop(...) end
   resources.resource(telnyx, "", nil)
   coroutine.resume = scheduler.resume
   coroutine.wrap = scheduler.wrap

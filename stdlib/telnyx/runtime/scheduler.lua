@@ -206,6 +206,24 @@ function M.step()
   until not stepped and #ids == 0 and ready_head > #ready
 end
 
+--- One round for a loop that also waits for something else (telnyx-lua serve's events): runs
+-- what is ready and the timers due, then waits at most `limit` s for a response. The host ends
+-- the wait early when an event arrives (the request engine's wake), so nothing waits a round.
+function M.round(limit)
+  run_ready()
+  local next_at = fire_timers()
+  if ready_head <= #ready then return end
+  local wait = limit
+  if next_at then wait = math.min(wait, math.max(0, next_at - now())) end
+  local ids = api.poll(wait)
+  for i = 1, #ids do dispatch(ids[i]) end
+  run_ready()
+end
+
+--- debug.traceback as it was at start-up: modules loaded later (telnyx.events) still report
+-- where a handler failed under --safe, which removes the debug library from scripts.
+M.traceback = traceback
+
 --- Registers a started request (the API layer calls this once per request it starts).
 function M.started(id)
   in_flight = in_flight + 1

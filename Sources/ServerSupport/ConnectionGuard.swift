@@ -2,7 +2,8 @@ import NIOCore
 
 /// The byte-level guard at the front of each connection's pipeline: it closes connections that
 /// send a request too slowly, or stay silent with nothing owed to them, so a client cannot hold
-/// the sandbox's sockets (and the memory behind them) for as long as it likes.
+/// a server's sockets (and the memory behind them) for as long as it likes. The sandbox and
+/// `telnyx-lua serve` both put one in front of their HTTP handlers.
 ///
 /// - From the first byte of a request until its end has been read, `requestReadTimeout` runs;
 ///   when it fires the client is sent `408 Request Timeout` and disconnected. It covers the
@@ -10,14 +11,13 @@ import NIOCore
 /// - While no answer is due, a connection silent for `idleTimeout` is closed. A delayed answer
 ///   (the latency fault) does not count as idleness: the client is waiting for the sandbox.
 ///
-/// `HTTPHandler` (same channel, same event loop) tells the guard when a request has been read
+/// The HTTP handler behind it (same channel, same event loop) tells the guard when a request has been read
 /// and when its answer has gone out; bytes are seen here, before the HTTP decoder.
-final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
+public final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = ByteBuffer
+    public typealias OutboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
     private let readTimeout: TimeAmount
     private let idleTimeout: TimeAmount
     private var context: ChannelHandlerContext?
@@ -31,32 +31,40 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var readDeadline: Scheduled<Void>?
     private var idleDeadline: Scheduled<Void>?
 
-    init(limits: SandboxLimits) {
-        readTimeout = SandboxLimits.timeAmount(limits.requestReadTimeout)
-        idleTimeout = SandboxLimits.timeAmount(limits.idleTimeout)
+    /// A guard that gives a request `readTimeout` seconds to arrive whole, and closes a
+    /// connection owed nothing after `idleTimeout` silent seconds.
+    public init(readTimeout: Double, idleTimeout: Double) {
+        self.readTimeout = Self.timeAmount(readTimeout)
+        self.idleTimeout = Self.timeAmount(idleTimeout)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    /// Seconds as a TimeAmount, clamped to 1 ms ... 1 day (NaN: 1 ms).
+    public static func timeAmount(_ seconds: Double) -> TimeAmount {
+        let ms = seconds.isNaN ? 1 : min(max(seconds * 1000, 1), 86_400_000)
+        return .milliseconds(Int64(ms))
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         if context.channel.isActive { armIdle() }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    public func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimers()
         self.context = nil
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    public func channelActive(context: ChannelHandlerContext) {
         armIdle()
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         cancelTimers()
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if !reading {
             reading = true
             // A pipelined request waits behind the answers owed; its clock starts once they are out.
@@ -66,13 +74,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if owed == 0 { armIdle() }
         context.write(data, promise: promise)
     }
 
     /// A whole request has been read: its clock stops, and an answer is owed.
-    func requestRead() {
+    public func requestRead() {
         reading = false
         owed += 1
         readDeadline?.cancel()
@@ -82,12 +90,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// A refused body is being drained after its 413.
-    func draining() {
+    public func draining() {
         quiet = true
     }
 
     /// The refused body has been drained: the connection waits for its next request.
-    func drainFinished() {
+    public func drainFinished() {
         quiet = false
         reading = false
         readDeadline?.cancel()
@@ -96,7 +104,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// An answer has been sent (or dropped with its connection).
-    func answerSent() {
+    public func answerSent() {
         owed = max(owed - 1, 0)
         guard owed == 0 else { return }
         // A refused body being drained gets no longer than a request would have had.
@@ -153,6 +161,6 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         idleDeadline = nil
     }
 
-    static let timeoutBody =
+    public static let timeoutBody =
         #"{"errors":[{"code":"10015","title":"Request timeout","detail":"The request was not received in time; the connection is closed."}]}"#
 }

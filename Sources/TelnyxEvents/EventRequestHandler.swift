@@ -1,0 +1,184 @@
+import NIOCore
+import NIOHTTP1
+import ServerSupport
+import Telnyx
+
+/// One connection of the event server. For each request, in this order: size limit (413),
+/// shutting down (503), then a route (signature unless the route opts out, then queued with its
+/// answer pending) or a webhook delivery (POST only; signature, a JSON object, redelivery
+/// check, queued, acknowledged at once). Queue full: 503 with Retry-After, so the sender comes
+/// back rather than the delivery being lost.
+final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// What every connection shares.
+    struct Shared: Sendable {
+        let settings: EventServerSettings
+        let inbox: EventInbox
+        let verifier: SignatureVerifier?
+        let log: @Sendable (String) -> Void
+    }
+
+    private let shared: Shared
+    private let connectionGuard: ConnectionGuard
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    /// After a 413 the rest of the body is read and dropped, up to a bound, then the connection closes.
+    private var refused = false
+    private var drained = 0
+
+    init(shared: Shared, connectionGuard: ConnectionGuard) {
+        self.shared = shared
+        self.connectionGuard = connectionGuard
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if refused {
+            switch part {
+            case .head: context.close(promise: nil)
+            case .body(let chunk):
+                drained += chunk.readableBytes
+                if drained > shared.settings.maxBodyBytes * 8 { context.close(promise: nil) }
+            case .end: context.close(promise: nil)
+            }
+            return
+        }
+        switch part {
+        case .head(let requestHead):
+            head = requestHead
+            body = nil
+            if let length = requestHead.headers.first(name: "content-length"),
+                Int(length).map({ $0 > shared.settings.maxBodyBytes }) ?? !length.isEmpty
+            {
+                refuseTooLarge(requestHead, context: context)
+            }
+        case .body(var chunk):
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > shared.settings.maxBodyBytes, let requestHead = head {
+                refuseTooLarge(requestHead, context: context)
+                return
+            }
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+        case .end:
+            guard let requestHead = head else { return }
+            head = nil
+            connectionGuard.requestRead()
+            let bytes = body.map { Array($0.readableBytesView) } ?? []
+            body = nil
+            handle(requestHead, body: bytes, context: context)
+        }
+    }
+
+    private func refuseTooLarge(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
+        refused = true
+        drained = body?.readableBytes ?? 0
+        head = nil
+        body = nil
+        connectionGuard.requestRead()
+        connectionGuard.draining()
+        shared.log(EventLog.line(what: "\(requestHead.method.rawValue) \(requestHead.uri)", call: nil, outcome: "413",
+                                 detail: "body over \(shared.settings.maxBodyBytes) bytes"))
+        send(EventInbox.Response(status: 413, headers: Self.json, body: Self.errorBody("Request body too large",
+            "the body is larger than \(shared.settings.maxBodyBytes) bytes")), keepAlive: true, version: requestHead.version, context: context)
+    }
+
+    private func handle(_ requestHead: HTTPRequestHead, body: [UInt8], context: ChannelHandlerContext) {
+        let uri = requestHead.uri
+        let question = uri.firstIndex(of: "?")
+        let path = question.map { String(uri[..<$0]) } ?? uri
+        let query = question.map { String(uri[uri.index(after: $0)...]) } ?? ""
+        let method = requestHead.method.rawValue
+        let headers = requestHead.headers.map { ($0.name.lowercased(), $0.value) }
+        let keepAlive = requestHead.isKeepAlive
+        let version = requestHead.version
+        func answer(_ status: Int, _ title: String, _ detail: String, extra: [(String, String)] = []) {
+            send(EventInbox.Response(status: status, headers: Self.json + extra, body: Self.errorBody(title, detail)),
+                 keepAlive: keepAlive, version: version, context: context)
+        }
+        func refuse(_ status: Int, _ refusal: SignatureVerifier.Refusal) {
+            shared.log(EventLog.line(what: "\(method) \(path)", call: nil, outcome: String(status), detail: refusal.code))
+            answer(status, "Unauthorized", refusal.reason)
+        }
+        if shared.inbox.isStopped {
+            return answer(503, "Service unavailable", "the server is stopping", extra: [("retry-after", "5")])
+        }
+        let route = shared.inbox.route(for: path)
+        if route == nil && method != "POST" {
+            return answer(404, "Not found", "no route serves \(method) \(path); webhook deliveries are POSTed")
+        }
+        if route?.verify ?? true, let verifier = shared.verifier,
+            let refusal = verifier.verify(body: body, header: { name in requestHead.headers.first(name: name) })
+        {
+            return refuse(401, refusal)
+        }
+        if route != nil {
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            do {
+                try shared.inbox.offer(kind: .route, method: method, path: path, query: query, headers: headers, body: body) { response in
+                    loop.execute {
+                        let (handler, context) = bound.value
+                        handler.send(response, keepAlive: keepAlive, version: version, context: context)
+                    }
+                }
+            } catch {
+                answer(503, "Service unavailable", error == .full ? "too many requests waiting" : "the server is stopping",
+                       extra: [("retry-after", "1")])
+            }
+            return
+        }
+        guard let envelope = try? JSONValue.parse(body), case .object = envelope else {
+            shared.log(EventLog.line(what: "POST \(path)", call: nil, outcome: "400", detail: "not a JSON object"))
+            return answer(400, "Bad request", "the body is not a JSON object (a Telnyx webhook envelope)")
+        }
+        let data = envelope["data"] ?? envelope
+        if let id = data["id"]?.stringValue, shared.inbox.isRedelivery(of: id) {
+            let payload = data["payload"]
+            let call = payload?["call_control_id"]?.stringValue ?? payload?["id"]?.stringValue
+            shared.log(EventLog.line(what: data["event_type"]?.stringValue ?? "event", call: call, outcome: "duplicate",
+                                     detail: "id \(id) ran already"))
+            return send(EventInbox.Response(status: 200, headers: Self.json, body: Array(#"{"received":true,"duplicate":true}"#.utf8)),
+                        keepAlive: keepAlive, version: version, context: context)
+        }
+        do {
+            try shared.inbox.offer(kind: .delivery, method: method, path: path, query: query, headers: headers, body: body)
+        } catch {
+            return answer(503, "Service unavailable", error == .full ? "too many deliveries waiting" : "the server is stopping",
+                          extra: [("retry-after", "1")])
+        }
+        send(EventInbox.Response(status: 200, headers: Self.json, body: Array(#"{"received":true}"#.utf8)),
+             keepAlive: keepAlive, version: version, context: context)
+    }
+
+    private static let json = [("content-type", "application/json")]
+
+    private static func errorBody(_ title: String, _ detail: String) -> [UInt8] {
+        JSONValue.object(["errors": .array([.object(["title": .string(title), "detail": .string(detail)])])]).jsonBytes
+    }
+
+    private func send(_ response: EventInbox.Response, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
+        defer { connectionGuard.answerSent() }
+        guard context.channel.isActive else { return }
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
+        let close = !keepAlive
+        headers.replaceOrAdd(name: "connection", value: close ? "close" : "keep-alive")
+        let status = HTTPResponseStatus(statusCode: response.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        if !response.body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        if close && !refused {
+            let channel = context.channel
+            promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+
+/// Checks a request the way Telnyx signs it: Ed25519 over `telnyx-timestamp + "|" + raw body`,
+/// the signature in `telnyx-signature-ed25519` (base64), the Unix time in `telnyx-timestamp`,
+/// which must be within the tolerance of now (so a captured delivery cannot be replayed later).
+public struct SignatureVerifier: Sendable {
+    public static let signatureHeader = "telnyx-signature-ed25519"
+    public static let timestampHeader = "telnyx-timestamp"
+
+    /// Why a request was refused; `reason` is what the 401 and the log line say.
+    public struct Refusal: Error, Sendable, Equatable {
+        public let code: String
+        public let reason: String
+    }
+
+    /// The key's 32 raw bytes (swift-crypto's key type is not Sendable; rebuilding it is cheap).
+    private let keyBytes: [UInt8]
+    private let tolerance: Double
+
+    /// A verifier for `publicKey` (32 raw bytes); throws when the bytes are not an Ed25519 key.
+    public init(publicKey: [UInt8], tolerance: Double = 300) throws {
+        _ = try Curve25519.Signing.PublicKey(rawRepresentation: publicKey)
+        keyBytes = publicKey
+        self.tolerance = tolerance
+    }
+
+    /// A public key as Telnyx shows it (base64 of 32 bytes), or nil with what is wrong.
+    public static func decodePublicKey(_ text: String) -> Result<[UInt8], Refusal> {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let data = Data(base64Encoded: padded(trimmed)) else {
+            return .failure(Refusal(code: "bad_key", reason: "the public key is not base64"))
+        }
+        guard data.count == 32 else {
+            return .failure(Refusal(code: "bad_key", reason: "the public key decodes to \(data.count) bytes; Ed25519 needs 32"))
+        }
+        return .success(Array(data))
+    }
+
+    /// Verifies `body` against the signature headers (`header(name)` reads one, any case).
+    /// `now` is the current Unix time.
+    public func verify(body: [UInt8], header: (String) -> String?, now: Double = Date().timeIntervalSince1970) -> Refusal? {
+        guard let signatureText = header(Self.signatureHeader), !signatureText.isEmpty else {
+            return Refusal(code: "missing_signature", reason: "missing header \(Self.signatureHeader)")
+        }
+        guard let timestamp = header(Self.timestampHeader), !timestamp.isEmpty else {
+            return Refusal(code: "missing_timestamp", reason: "missing header \(Self.timestampHeader)")
+        }
+        guard timestamp.utf8.count <= 12, timestamp.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let seconds = Double(timestamp) else {
+            return Refusal(code: "bad_timestamp", reason: "\(Self.timestampHeader) is not a Unix time")
+        }
+        let age = now - seconds
+        if abs(age) > tolerance {
+            let when = age > 0 ? "\(Int(age)) s old" : "\(Int(-age)) s in the future"
+            return Refusal(code: "stale_timestamp", reason: "timestamp is \(when); tolerance is \(Int(tolerance)) s")
+        }
+        guard signatureText.utf8.count <= 200, let signature = Data(base64Encoded: Self.padded(signatureText)), signature.count == 64 else {
+            return Refusal(code: "bad_signature", reason: "\(Self.signatureHeader) is not the base64 of a 64-byte signature")
+        }
+        var message = Array(timestamp.utf8)
+        message.append(UInt8(ascii: "|"))
+        message.append(contentsOf: body)
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes),
+            key.isValidSignature(signature, for: message)
+        else {
+            return Refusal(code: "bad_signature", reason: "signature does not match (body or timestamp altered, or another key)")
+        }
+        return nil
+    }
+
+    /// Base64 with the padding some senders leave out put back.
+    private static func padded(_ text: String) -> String {
+        let remainder = text.utf8.count % 4
+        return remainder == 0 ? text : text + String(repeating: "=", count: 4 - remainder)
+    }
+}

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import LuaShims
+import TelnyxEvents
+import TelnyxLua
+
+/// `telnyx-lua serve app.lua`: starts the event server, runs the app (which registers its
+/// handlers), then dispatches deliveries and route requests to them until Ctrl-C, SIGTERM or
+/// `telnyx.stop()`; `--replay FILE` feeds recorded deliveries instead of listening.
+struct ServeCommand {
+    let options: Options
+    let serve: ServeOptions
+    let host: TelnyxHost
+    let programName: String
+    /// The in-process sandbox's base URL (`--sandbox`), whose public key signs its deliveries.
+    let sandboxURL: String?
+
+    func run() -> Int32 {
+        let runner = ScriptRunner(options: options, host: host, programName: programName)
+        if let replay = serve.replay {
+            guard runner.runCommandLine() else { return 1 }
+            return finish(runner, status: dispatch("replay", argument: .string(replay)))
+        }
+        let server: EventServer
+        do {
+            server = try EventServer(settings: try settings(), inbox: EventInbox(), log: EventLog.write)
+            try start(server)
+            try host.attach(server)
+        } catch {
+            Console.error("\(programName): serve: \(error)\n")
+            return 1
+        }
+        print("telnyx-lua serve: listening on \(server.url)\(serve.insecure ? " (--insecure: signatures not checked)" : "")")
+        fflush(nil)
+        guard runner.runCommandLine() else { return 1 }
+        // From here on Ctrl-C and SIGTERM stop the server gracefully; a second one ends it.
+        tl_install_stop_handlers()
+        let status = dispatch("serve")
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await server.shutdown()
+            done.signal()
+        }
+        done.wait()
+        print("telnyx-lua serve: stopped")
+        return finish(runner, status: status)
+    }
+
+    /// The server's settings from the options, the environment and the sandbox.
+    private func settings() throws -> EventServerSettings {
+        var settings = EventServerSettings(host: serve.host, port: serve.port, insecure: serve.insecure,
+                                           maxBodyBytes: serve.maxBodyBytes)
+        var keyText = serve.publicKey
+        if keyText == nil, !options.ignoreEnvironment, let raw = getenv("TELNYX_PUBLIC_KEY") { keyText = String(cString: raw) }
+        if keyText == nil, !serve.insecure, let sandboxURL { keyText = try SandboxPublicKey.fetch(baseURL: sandboxURL) }
+        if let keyText {
+            switch SignatureVerifier.decodePublicKey(keyText) {
+            case .success(let key): settings.publicKey = key
+            case .failure(let refusal): throw EventServerError("\(refusal.reason) (--public-key or TELNYX_PUBLIC_KEY)")
+            }
+        }
+        return settings
+    }
+
+    private func start(_ server: EventServer) throws {
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { _ = try await server.start() } catch { outcome.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    /// Runs `require('telnyx.events')[entry](argument)` with the options applied; returns the
+    /// exit status it gives (1 on an error).
+    private func dispatch(_ entry: String, argument: LuaValue = .nil) -> Int32 {
+        let code = """
+            local events = require('telnyx.events')
+            events.configure{grace = \(serve.grace), max_handlers = \(serve.maxHandlers), handler_timeout = \(serve.handlerTimeout)}
+            return events.\(entry)(...)
+            """
+        do {
+            try host.vm.load(Array(code.utf8), name: "=(serve)")
+            let results = try host.vm.callReturningValues(arguments: [argument])
+            if case .integer(let status)? = results.first { return Int32(truncatingIfNeeded: status) }
+            return 0
+        } catch {
+            Console.error("\(programName): \(error)\n")
+            return 1
+        }
+    }
+
+    /// The app's own tasks run to their end; a failure nobody awaited makes the status 1.
+    private func finish(_ runner: ScriptRunner, status: Int32) -> Int32 {
+        runner.finishTasks() ? status : 1
+    }
+
+    private final class Outcome: @unchecked Sendable {
+        var error: Error?
+    }
+}

@@ -1,0 +1,266 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Testing
+
+/// `telnyx-lua serve` driven over real HTTP by a test that plays Telnyx with a key of its own
+/// (issue 14): what is signed reaches the handlers, once; what is not never does.
+@Suite(.serialized) struct ServeTests {
+    let signer = Signer()
+
+    /// An app that prints one line per event it handles: `handled TYPE ID CLIENT_STATE.step`.
+    static let recorder = """
+        telnyx.on("*", function(e)
+          print("handled", e.type, e.id, type(e.client_state) == "table" and e.client_state.step or e.client_state)
+          if e.type == "test.fail" then error("the handler failed on purpose") end
+        end)
+        """
+
+    @Test func signedDeliveriesReachHandlersAndBadOnesGet401() async throws {
+        let serve = try ServeProcess(app: Self.recorder, publicKey: signer.publicKey)
+        defer { serve.stop() }
+        let state = Data(#"{"step":"two"}"#.utf8).base64EncodedString()
+        let good = Signer.envelope("call.answered", id: "good-1", payload: ["call_control_id": "v3:1", "client_state": state])
+        let answer = try await signer.post(serve.url + "/webhooks", good)
+        #expect(answer.status == 200)
+
+        let now = Int(Date().timeIntervalSince1970)
+        let forged = Curve25519.Signing.PrivateKey()
+        let bad = Signer.envelope("call.hangup", id: "bad", payload: ["call_control_id": "v3:1"])
+        let refusals: [(String, [(String, String)])] = [
+            ("unsigned", []),
+            ("another key", signer.headers(for: bad, signedBy: forged)),
+            ("stale timestamp", signer.headers(for: bad, timestamp: now - 301)),
+            ("future timestamp", signer.headers(for: bad, timestamp: now + 400)),
+            ("body altered", signer.headers(for: bad.replacingOccurrences(of: "hangup", with: "answered"))),
+            ("signature not base64", [("telnyx-signature-ed25519", "%%%"), ("telnyx-timestamp", String(now))]),
+            ("timestamp not a number", [("telnyx-signature-ed25519", "AAAA"), ("telnyx-timestamp", "soon")]),
+            ("timestamp missing", [signer.headers(for: bad)[0]]),
+        ]
+        for (what, headers) in refusals {
+            let refused = try await signer.post(serve.url + "/webhooks", bad, headers: headers)
+            #expect(refused.status == 401, "\(what): \(refused.status) \(refused.body)")
+        }
+        // A last good one: once it is handled, the refused ones would have been too.
+        _ = try await signer.post(serve.url + "/webhooks", Signer.envelope("call.hangup", id: "good-2", payload: [:]))
+        #expect(serve.waitFor { $0.contains("handled\tcall.hangup\tgood-2") })
+        #expect(serve.lines("handled") == ["handled\tcall.answered\tgood-1\ttwo", "handled\tcall.hangup\tgood-2\tnil"])
+        #expect(serve.stop() == 0)
+        #expect(serve.stderr.components(separatedBy: "401").count - 1 == refusals.count)
+        #expect(!(serve.stdout + serve.stderr).contains(Signer.apiKey))
+    }
+
+    @Test func aRedeliveryRunsOnceAndAFailingHandlerDoesNotStopTheNext() async throws {
+        let serve = try ServeProcess(app: Self.recorder, publicKey: signer.publicKey)
+        defer { serve.stop() }
+        let event = Signer.envelope("call.initiated", id: "same-id", payload: ["call_control_id": "v3:2"])
+        for _ in 0..<3 { #expect(try await signer.post(serve.url + "/webhooks", event).status == 200) }
+        _ = try await signer.post(serve.url + "/", Signer.envelope("test.fail", id: "f", payload: [:]))
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.hangup", id: "after", payload: [:]))
+        #expect(serve.waitFor { $0.contains("\tafter\t") })
+        #expect(serve.stop() == 0)
+        #expect(serve.lines("handled\tcall.initiated").count == 1)
+        #expect(serve.stderr.components(separatedBy: " duplicate ").count - 1 == 2)
+        // The failure is logged with its traceback, pointing at the app's line.
+        #expect(serve.stderr.contains("test.fail - error"))
+        #expect(serve.stderr.contains("app.lua:3: the handler failed on purpose"))
+        #expect(!serve.stderr.contains("stdlib/telnyx/"))
+    }
+
+    @Test func aBurstOfAThousandIsHandledWithNoneLost() async throws {
+        let serve = try ServeProcess(app: """
+            local count = 0
+            telnyx.on("message.*", function(e) telnyx.sleep(0.01) count = count + 1 print("handled", e.id) end)
+            """, publicKey: signer.publicKey)
+        defer { serve.stop() }
+        let started = Date()
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<1000 {
+                group.addTask {
+                    let body = Signer.envelope("message.sent", id: "m\(i)", payload: ["id": "msg-\(i)"])
+                    return try await signer.post(serve.url + "/webhooks", body).status
+                }
+            }
+            for try await status in group { #expect(status == 200) }
+        }
+        let acknowledged = Date().timeIntervalSince(started)
+        #expect(serve.waitFor(timeout: 60) { $0.components(separatedBy: "handled").count - 1 >= 1000 })
+        #expect(serve.stop() == 0)
+        let ids = Set(serve.lines("handled").map { $0.split(separator: "\t")[1] })
+        #expect(ids.count == 1000)
+        print("serve: 1000 deliveries acknowledged in \(String(format: "%.2f", acknowledged)) s")
+    }
+
+    @Test func eventsOfOneCallRunInOrderAndOtherCallsMeanwhile() async throws {
+        let serve = try ServeProcess(app: """
+            telnyx.on("call.*", function(e)
+              print("start", e.id)
+              if e.payload.slow then telnyx.sleep(0.5) end
+              print("end", e.id)
+            end)
+            """, publicKey: signer.publicKey)
+        defer { serve.stop() }
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.initiated", id: "a1", payload: ["call_control_id": "A", "slow": true]))
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.answered", id: "a2", payload: ["call_control_id": "A"]))
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.initiated", id: "b1", payload: ["call_control_id": "B"]))
+        #expect(serve.waitFor { $0.contains("end\ta2") })
+        #expect(serve.stop() == 0)
+        let order = serve.stdout.split(separator: "\n").filter { $0.hasPrefix("start") || $0.hasPrefix("end") }.map(String.init)
+        let position = { (line: String) in order.firstIndex(of: line) ?? -1 }
+        #expect(position("end\ta1") < position("start\ta2"), "\(order)")
+        #expect(position("end\tb1") < position("end\ta1"), "call B waited for call A: \(order)")
+    }
+
+    @Test func aTeXMLRouteAnswersTheDocumentItsHandlerBuilt() async throws {
+        let serve = try ServeProcess(app: """
+            local texml = require "telnyx.texml"
+            telnyx.route("/texml/ivr", function(req)
+              if req.params.Digits == "1" then
+                return texml.Response{texml.Say("Sales, from " .. req.params.From), texml.Hangup()}
+              end
+              return texml.Response{texml.Gather({action = "/texml/ivr", numDigits = 1}, {texml.Say("Press 1")})}
+            end)
+            telnyx.route("/texml/broken", function() error("no document today") end)
+            telnyx.route("/open", function(req) return {status = 201, headers = {["x-seen"] = req.method}, body = "ok"} end,
+              {verify = false})
+            """, publicKey: signer.publicKey)
+        defer { serve.stop() }
+        let form = "CallSid=CA1&From=%2B13125550100&Digits=1"
+        let sales = try await signer.post(serve.url + "/texml/ivr", form, contentType: "application/x-www-form-urlencoded")
+        #expect(sales.status == 200)
+        #expect(sales.headers.first(name: "content-type") == "application/xml")
+        #expect(sales.body == #"<?xml version="1.0" encoding="UTF-8"?><Response><Say>Sales, from +13125550100</Say><Hangup/></Response>"#)
+        let first = try await signer.post(serve.url + "/texml/ivr?CallSid=CA2", "", contentType: "application/x-www-form-urlencoded")
+        #expect(first.body.contains(#"<Gather action="/texml/ivr" numDigits="1"><Say>Press 1</Say></Gather>"#))
+        #expect(try await signer.post(serve.url + "/texml/broken", "").status == 500)
+        #expect(try await signer.post(serve.url + "/texml/ivr", form, headers: []).status == 401)
+        let open = try await signer.post(serve.url + "/open", "x", headers: [])
+        #expect(open.status == 201 && open.body == "ok" && open.headers.first(name: "x-seen") == "POST")
+        #expect(serve.stop() == 0)
+        #expect(serve.stderr.contains("POST /texml/ivr CA1 200"))
+        #expect(serve.stderr.contains("POST /texml/broken - 500 error"))
+        #expect(serve.stderr.contains("no document today"))
+    }
+
+    @Test func badInputGetsAClear4xxAndTheServerStaysUp() async throws {
+        let serve = try ServeProcess(app: Self.recorder, flags: ["--max-body", "64"], publicKey: signer.publicKey)
+        defer { serve.stop() }
+        let huge = String(repeating: "x", count: 200_000)
+        #expect(try await signer.post(serve.url + "/webhooks", huge).status == 413)
+        #expect(try await signer.post(serve.url + "/webhooks", "{not json").status == 400)
+        #expect(try await signer.post(serve.url + "/webhooks", "[1,2]").status == 400)
+        var get = HTTPClientRequest(url: serve.url + "/webhooks")
+        get.method = .GET
+        #expect(try await HTTPClient.shared.execute(get, timeout: .seconds(10)).status.code == 404)
+        // A slow client holds one connection, not the server.
+        let slow = try SlowClient(url: serve.url)
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.hangup", id: "still-up", payload: [:]))
+        #expect(serve.waitFor { $0.contains("still-up") })
+        slow.close()
+        #expect(serve.stop() == 0)
+    }
+
+    @Test func aHandlerPastItsTimeLimitIsCancelledAndStopWaitsForTheRunningOnes() async throws {
+        let serve = try ServeProcess(app: """
+            telnyx.on("call.*", function(e)
+              print("start", e.id)
+              telnyx.sleep(e.payload.seconds)
+              print("end", e.id)
+            end)
+            """, flags: ["--handler-timeout", "1"], publicKey: signer.publicKey)
+        defer { serve.stop() }
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.initiated", id: "forever", payload: ["call_control_id": "X", "seconds": 30]))
+        #expect(serve.waitFor { _ in serve.stderr.contains("call.initiated X timeout") })
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.answered", id: "next", payload: ["call_control_id": "X", "seconds": 0.5]))
+        #expect(serve.waitFor { $0.contains("start\tnext") })
+        // SIGTERM while `next` sleeps: it finishes, then the server exits 0.
+        #expect(serve.stop(SIGTERM) == 0)
+        #expect(serve.stdout.contains("end\tnext"))
+        #expect(!serve.stdout.contains("end\tforever"))
+        #expect(serve.stdout.contains("telnyx-lua serve: stopped"))
+    }
+
+    @Test func callCommandsFillInTheCallEncodeClientStateAndAddACommandID() async throws {
+        let serve = try ServeProcess(app: """
+            telnyx.on("call.initiated", function(e)
+              e.call.answer{client_state = {step = "greet"}}
+              e.call:speak{payload = "Hello", voice = "female"}
+            end)
+            """, flags: ["--dry-run"], publicKey: signer.publicKey)
+        defer { serve.stop() }
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.initiated", id: "ev-7", payload: ["call_control_id": "v3:abc"]))
+        #expect(serve.waitFor { _ in serve.stderr.contains("actions/speak") })
+        #expect(serve.stop() == 0)
+        // --dry-run prints the commands (on stderr) and sends nothing.
+        let state = Data(#"{"step":"greet"}"#.utf8).base64EncodedString()
+        let printed = serve.stderr
+        #expect(printed.contains("DRY RUN POST") && printed.contains("/calls/v3%3Aabc/actions/answer"), "\(printed)")
+        #expect(printed.contains(#"{"client_state":"\#(state)","command_id":"ev-7:1"}"#))
+        #expect(printed.contains(#""command_id":"ev-7:2","payload":"Hello""#))
+    }
+
+    @Test func replayFeedsRecordedDeliveriesWithoutAServer() throws {
+        let lines = [
+            Signer.envelope("call.initiated", id: "r1", payload: ["call_control_id": "C"]),
+            Signer.envelope("call.initiated", id: "r1", payload: ["call_control_id": "C"]),
+            // As webhook_deliveries stores it.
+            #"{"id":"d1","status":"delivered","webhook":{"id":"r2","event_type":"call.hangup","record_type":"event","payload":{"call_control_id":"C"}}}"#,
+        ]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("telnyx-replay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.recorder.write(to: folder.appendingPathComponent("app.lua"), atomically: true, encoding: .utf8)
+        try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("events.jsonl"), atomically: true, encoding: .utf8)
+        let ok = try Binaries.run(Binaries.telnyxLua, ["serve", "--replay", "events.jsonl", "app.lua"], directory: folder)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout == "handled\tcall.initiated\tr1\tnil\nhandled\tcall.hangup\tr2\tnil\n")
+        try (lines[0].replacingOccurrences(of: "call.initiated", with: "test.fail") + "\nnot json\n")
+            .write(to: folder.appendingPathComponent("bad.jsonl"), atomically: true, encoding: .utf8)
+        let bad = try Binaries.run(Binaries.telnyxLua, ["serve", "--replay", "bad.jsonl", "app.lua"], directory: folder)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("bad.jsonl:2 - error not a JSON object"))
+    }
+
+    @Test func underSafeTheServerIsTheOnlyListener() async throws {
+        let serve = try ServeProcess(app: """
+            telnyx.on("*", function(e)
+              print("handled", e.id, pcall(io.open, "/etc/passwd") == false, pcall(os.execute, "true") == false)
+            end)
+            """, flags: ["--safe"], publicKey: signer.publicKey)
+        defer { serve.stop() }
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.initiated", id: "safe-1", payload: [:]))
+        #expect(serve.waitFor { $0.contains("handled\tsafe-1\ttrue\ttrue") }, "\(serve.stdout)\(serve.stderr)")
+        #expect(serve.stop() == 0)
+    }
+
+    @Test func refusesToStartWithoutAKeyOrWithABadOne() throws {
+        let noKey = try Binaries.run(Binaries.telnyxLua, ["serve", "--port", "0", "-e", ""])
+        #expect(noKey.status == 1)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("telnyx-serve-key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "".write(to: folder.appendingPathComponent("app.lua"), atomically: true, encoding: .utf8)
+        let missing = try Binaries.run(Binaries.telnyxLua, ["serve", "--port", "0", "app.lua"], directory: folder)
+        #expect(missing.status == 1 && missing.stderr.contains("--insecure"))
+        let bad = try Binaries.run(Binaries.telnyxLua, ["serve", "--port", "0", "--public-key", "c2hvcnQ=", "app.lua"], directory: folder)
+        #expect(bad.status == 1 && bad.stderr.contains("32"))
+    }
+}
+
+/// A client that sends half a request head and then nothing.
+final class SlowClient {
+    private let fd: Int32
+    init(url: String) throws {
+        let port = UInt16(url.split(separator: ":").last!)!
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        _ = "POST /webhooks HTTP/1.1\r\ncontent-len".withCString { send(fd, $0, strlen($0), 0) }
+    }
+    func close() { _ = Glibc.close(fd) }
+}
