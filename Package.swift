@@ -104,7 +104,8 @@ let package = Package(
         .testTarget(
             name: "TelnyxLuaTests",
             dependencies: [
-                "TelnyxLua", "TelnyxSandbox",
+                "TelnyxLua", "TelnyxSandbox", "TelnyxEvents",
+                .product(name: "Crypto", package: "swift-crypto"),
                 // Support/TestServer.swift (a link to TelnyxTests' copy) for malformed responses.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -125,8 +125,12 @@ public final class EventInbox: @unchecked Sendable {
     }
 
     /// The route that serves `path`, if Lua registered one.
+    /// The exact pattern wins, then the longest prefix (the Lua dispatcher chooses the same way).
     public func route(for path: String) -> Route? {
-        locked { routes.last { $0.matches(path) } }
+        locked {
+            routes.first { $0.pattern == path }
+                ?? routes.filter { $0.pattern.hasSuffix("*") && $0.matches(path) }.max { $0.pattern.count < $1.pattern.count }
+        }
     }
 
     // MARK: Lua side
@@ -142,7 +146,7 @@ public final class EventInbox: @unchecked Sendable {
     /// Takes up to `limit` queued items, oldest first.
     public func take(limit: Int = .max) -> [Item] {
         locked {
-            let end = min(queue.count, head + max(0, limit))
+            let end = head + min(queue.count - head, max(0, limit))  // no head + Int.max
             let items = Array(queue[head..<end])
             head = end
             if head == queue.count {

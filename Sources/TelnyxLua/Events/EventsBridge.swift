@@ -5,7 +5,7 @@ import TelnyxEvents
 /// The Swift half of `telnyx-lua serve`, as the internal module `telnyx.runtime.events_host`.
 /// The Lua half (stdlib/telnyx/events.lua) dispatches what these functions hand it:
 ///
-/// - `take()` -> the requests accepted since the last call: `{kind = "delivery"|"route",
+/// - `take([limit])` -> the requests accepted since the last call (at most `limit`): `{kind = "delivery"|"route",
 ///   token, method, path, query, headers = {lower-case name = value}, body}`.
 /// - `respond(token, status, headers, body)` answers a route request; false if already answered.
 /// - `add_route(pattern, verify)` tells the server which paths Lua serves.
@@ -27,7 +27,8 @@ final class EventsBridge {
         lua.newTable()
         let functions: [(String, LuaFunction)] = [
             ("take", { [unowned self] lua in
-                let items = self.attachment?.inbox.take() ?? []
+                let limit = lua.toInteger(1).map { Int(clamping: max(0, $0)) } ?? .max
+                let items = self.attachment?.inbox.take(limit: limit) ?? []
                 lua.push(sequence: items) { Self.push($0, on: lua) }
                 return 1
             }),

@@ -16,6 +16,7 @@ local routes = {}     -- pattern -> {fn = function, verify = boolean}
 local stop_status = nil
 
 M.grace = 10          -- seconds handlers get to finish once a stop is asked for
+M.backlog = 1000      -- events taken from the server beyond max_handlers, waiting to start
 
 --- Applies `telnyx-lua serve`'s options: grace, max_handlers, handler_timeout (all optional).
 function M.configure(options)
@@ -211,7 +212,13 @@ end
 -- One round of the loop: take what arrived, start what may start, let tasks run, and wait (at
 -- most `limit` s; an arrival or a finished request ends the wait early).
 local function round(limit)
-  for _, item in ipairs(host.take()) do admit(item) end
+  -- Taken only while the dispatcher has room: beyond it requests wait in the server's bounded
+  -- inbox, which answers 503 when full, so a flood cannot grow memory here.
+  local running, queued = dispatcher.counts()
+  local room = dispatcher.max_handlers + M.backlog - running - queued
+  if room > 0 then
+    for _, item in ipairs(host.take(room)) do admit(item) end
+  end
   dispatcher.advance()
   scheduler.round(limit)
   dispatcher.advance()
@@ -231,6 +238,12 @@ function M.serve()
   for _, item in ipairs(host.take()) do admit(item) end
   dispatcher.abandon()
   host.abandon_routes()
+  -- The app's own background tasks (a ticker, say) get the same grace, then end too.
+  while not scheduler.idle() and api.now() < deadline do scheduler.round(0.05) end
+  local cancelled = scheduler.cancel_tasks()
+  if cancelled > 0 then
+    host.log("shutdown", nil, "cancelled", cancelled .. " task(s) of the app still running after the grace period")
+  end
   return stop_status or 0
 end
 

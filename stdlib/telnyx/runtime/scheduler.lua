@@ -40,6 +40,7 @@ local alive = 0           -- tasks not yet finished
 local in_flight = 0       -- requests started and not yet finished
 local outstanding = {}    -- request id -> true while it is in flight
 local unawaited = {}      -- failed tasks nobody has awaited yet, in order of failure
+local live = {}           -- task -> true until it finishes or is cancelled
 
 local Task = {}
 Task.__index = Task
@@ -62,6 +63,7 @@ end
 
 local function finish_task(task, ok, results)
   alive = alive - 1
+  live[task] = nil
   if ok then
     task.status = "done"
     task.results = results
@@ -282,6 +284,7 @@ function M.spawn(fn, ...)
     return pack(xpcall(fn, keep_traceback, unpack(args, 1, args.n)))
   end)
   alive = alive + 1
+  live[task] = true
   schedule(task)
   return task
 end
@@ -325,6 +328,7 @@ function Task:cancel()
   end
   if raw_status(self.co) == "suspended" then raw_close(self.co) end
   alive = alive - 1
+  live[self] = nil
   self.status = "cancelled"
   self.error = api.error("CancelledError", "the task was cancelled")
   for _, waiter in ipairs(self.waiters) do schedule(waiter) end
@@ -405,6 +409,24 @@ function M.drain()
   end
   unawaited = {}
   return reports
+end
+
+--- Whether no task is alive (every one has finished, failed or been cancelled).
+function M.idle()
+  return alive == 0
+end
+
+--- Cancels every task still running or waiting (telnyx-lua serve's shutdown, once its grace
+-- period is over, so a background loop cannot hold the process). Returns how many.
+function M.cancel_tasks()
+  local count = 0
+  for task in pairs(live) do
+    if task ~= current and task:cancel() then
+      count = count + 1
+      forget_unawaited(task)
+    end
+  end
+  return count
 end
 
 --- Cancels every request in flight (Ctrl-C in the REPL).
