@@ -2435,6 +2435,88 @@ static const char module_11[] =
     "return M\n";
 
 static const char module_12[] =
+    "-- telnyx.sandbox: drive the built-in sandbox's simulated world from Lua (telnyx-lua --sandbox):\n"
+    "-- describe the far ends of calls, start inbound calls and messages, and read back what happened\n"
+    "-- on a call. Calls yield inside tasks like API calls. See docs/sandbox.md for the admin API.\n"
+    "--\n"
+    "--   local sandbox = require \"telnyx.sandbox\"\n"
+    "--   sandbox.party{number = \"+13125550100\", digits = \"1\"}\n"
+    "--   local call = sandbox.inbound_call{from = \"+13125550100\", to = \"+13125550199\"}\n"
+    "--   ... later: for _, step in ipairs(sandbox.transcript(call.call_control_id)) do ... end\n"
+    "local api = require \"telnyx.runtime.api\"\n"
+    "local scheduler = require \"telnyx.runtime.scheduler\"\n"
+    "\n"
+    "local M = {}\n"
+    "\n"
+    "--- One admin request: `method` GET/POST/DELETE, `path` under /__sandbox/, `body` a table or nil.\n"
+    "-- Returns the decoded answer; raises the usual error table on a 4xx/5xx.\n"
+    "function M.request(method, path, body)\n"
+    "  if body ~= nil and type(body) ~= \"table\" then error(\"telnyx.sandbox: body must be a table\", 2) end\n"
+    "  local id = api.sandbox_start(method, path, body and telnyx.json.encode(body) or nil)\n"
+    "  scheduler.started(id)\n"
+    "  scheduler.wait_request(id)\n"
+    "  return api.finish(id)\n"
+    "end\n"
+    "\n"
+    "--- How the party at `spec.number` behaves: answer_after_ms, digits, speech, hangup_after_ms, busy.\n"
+    "function M.party(spec)\n"
+    "  return M.request(\"POST\", \"/__sandbox/parties\", spec)\n"
+    "end\n"
+    "\n"
+    "--- Starts an inbound call {from =, to =, digits =, ...}; returns the simulated call.\n"
+    "function M.inbound_call(spec)\n"
+    "  return M.request(\"POST\", \"/__sandbox/calls/inbound\", spec)\n"
+    "end\n"
+    "\n"
+    "--- Delivers an inbound message {from =, to =, text =}.\n"
+    "function M.inbound_message(spec)\n"
+    "  return M.request(\"POST\", \"/__sandbox/messages/inbound\", spec)\n"
+    "end\n"
+    "\n"
+    "--- The simulated calls.\n"
+    "function M.calls()\n"
+    "  return M.request(\"GET\", \"/__sandbox/calls\")\n"
+    "end\n"
+    "\n"
+    "--- What happened on call `id` (a call_control_id or a TeXML CallSid), in order.\n"
+    "function M.transcript(id)\n"
+    "  if type(id) ~= \"string\" or id == \"\" or id:find(\"[/\?#%%]\") then\n"
+    "    error(\"telnyx.sandbox.transcript: expected a call id, got \" .. tostring(id), 2)\n"
+    "  end\n"
+    "  return M.request(\"GET\", \"/__sandbox/calls/\" .. id .. \"/transcript\")\n"
+    "end\n"
+    "\n"
+    "--- Waits (yielding, so handlers keep running) until call `id` has ended, at most `seconds`\n"
+    "-- (default 30); returns its transcript's data: {state =, hangup_cause =, entries = {...}}.\n"
+    "function M.wait_for_end(id, seconds)\n"
+    "  local deadline = api.now() + (seconds or 30)\n"
+    "  while true do\n"
+    "    local call = M.transcript(id).data\n"
+    "    if call.state == \"ended\" then return call end\n"
+    "    if api.now() >= deadline then\n"
+    "      error((\"telnyx.sandbox.wait_for_end: call %s still %s after %g s\"):format(id, tostring(call.state), seconds or 30), 2)\n"
+    "    end\n"
+    "    telnyx.sleep(0.1)\n"
+    "  end\n"
+    "end\n"
+    "\n"
+    "--- The texts the caller heard (Say verbs, speak commands and gather prompts), in order.\n"
+    "function M.heard(call)\n"
+    "  local texts = {}\n"
+    "  for _, entry in ipairs(call.entries or {}) do\n"
+    "    if type(entry.text) == \"string\" then texts[#texts + 1] = entry.text end\n"
+    "  end\n"
+    "  return texts\n"
+    "end\n"
+    "\n"
+    "--- The key the sandbox signs its webhooks with (base64).\n"
+    "function M.public_key()\n"
+    "  return M.request(\"GET\", \"/__sandbox/public_key\").public_key\n"
+    "end\n"
+    "\n"
+    "return M\n";
+
+static const char module_13[] =
     "-- telnyx.tabulate: print lists of records as aligned text tables that fit the terminal.\n"
     "--\n"
     "--   local tabulate = require \"telnyx.tabulate\"\n"
@@ -2663,7 +2745,7 @@ static const char module_12[] =
     "\n"
     "return M\n";
 
-static const char module_13[] =
+static const char module_14[] =
     "-- telnyx.texml: build TeXML documents (Telnyx's call-control XML) as Lua tables and render\n"
     "-- them with correct escaping, a stable attribute order and checks on which verb goes where.\n"
     "--\n"
@@ -2862,7 +2944,7 @@ static const char module_13[] =
     "\n"
     "return M\n";
 
-static const char module_14[] =
+static const char module_15[] =
     "-- telnyx.webhooks: verify the Ed25519 signature Telnyx puts on every webhook.\n"
     "-- Telnyx signs `timestamp .. \"|\" .. body` with its key; the request carries the base64 signature\n"
     "-- in `telnyx-signature-ed25519` and the Unix time in `telnyx-timestamp`. Your public key is in\n"
@@ -2983,12 +3065,13 @@ static const telnyx_stdlib_module modules[] = {
     {"telnyx.runtime.paginator", module_9, sizeof(module_9) - 1},
     {"telnyx.runtime.resources", module_10, sizeof(module_10) - 1},
     {"telnyx.runtime.scheduler", module_11, sizeof(module_11) - 1},
-    {"telnyx.tabulate", module_12, sizeof(module_12) - 1},
-    {"telnyx.texml", module_13, sizeof(module_13) - 1},
-    {"telnyx.webhooks", module_14, sizeof(module_14) - 1},
+    {"telnyx.sandbox", module_12, sizeof(module_12) - 1},
+    {"telnyx.tabulate", module_13, sizeof(module_13) - 1},
+    {"telnyx.texml", module_14, sizeof(module_14) - 1},
+    {"telnyx.webhooks", module_15, sizeof(module_15) - 1},
 };
 
 const telnyx_stdlib_module *telnyx_stdlib_modules(size_t *count) {
-    *count = 15;
+    *count = 16;
     return modules;
 }

@@ -53,7 +53,9 @@ import Testing
     }
 }
 
-/// Every recipe in stdlib/recipes runs to completion on the in-process sandbox.
+/// Every recipe in stdlib/recipes runs to completion on the in-process sandbox. Event recipes
+/// (their run line says `telnyx-lua serve`) run as servers: each plays a caller or a customer on
+/// the sandbox, asserts what they heard or got, and stops with status 0 only if it was right.
 @Suite struct RecipeTests {
     /// The arguments each recipe needs on the sandbox (recipes not listed take none).
     static let arguments: [String: [String]] = [
@@ -75,10 +77,21 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = Binaries.repoRoot.appendingPathComponent("stdlib/recipes/\(name)").path
-        let r = try Binaries.run(Binaries.telnyxLua, ["--sandbox", path] + (Self.arguments[name] ?? []),
-                                 directory: folder, timeout: 120)
+        let serve = Self.isServeRecipe(name)
+        let r = try Binaries.run(Binaries.telnyxLua, (serve ? ["serve", "--port", "0", "--sandbox"] : ["--sandbox"]) + [path]
+                                 + (Self.arguments[name] ?? []), directory: folder, timeout: 120)
         #expect(r.status == 0, "\(name) exited \(r.status)\nstdout: \(r.stdout)\nstderr: \(r.stderr)")
         #expect(!r.stdout.isEmpty, "\(name) printed nothing")
+        if serve {
+            // Every event the flow produced was handled: none failed, none went unhandled by mistake.
+            #expect(!r.stderr.contains(" error "), "\(name): a handler failed\n\(r.stderr)")
+            #expect(r.stdout.contains("telnyx-lua serve: stopped"))
+        }
+    }
+
+    static func isServeRecipe(_ name: String) -> Bool {
+        let text = (try? String(contentsOf: Binaries.repoRoot.appendingPathComponent("stdlib/recipes/\(name)"), encoding: .utf8)) ?? ""
+        return text.contains("telnyx-lua serve --sandbox stdlib/recipes/\(name)")
     }
 
     @Test func everyRecipeSaysHowToRunIt() throws {
@@ -86,7 +99,8 @@ import Testing
             let text = try String(contentsOf: Binaries.repoRoot.appendingPathComponent("stdlib/recipes/\(name)"),
                                   encoding: .utf8)
             #expect(text.hasPrefix("-- \(name)"), "\(name) lacks its header comment")
-            #expect(text.contains("telnyx-lua --sandbox stdlib/recipes/\(name)"), "\(name) lacks its run line")
+            #expect(text.contains("telnyx-lua --sandbox stdlib/recipes/\(name)") || Self.isServeRecipe(name),
+                    "\(name) lacks its run line")
         }
     }
 }

@@ -10,6 +10,8 @@ import Telnyx
 /// - `normalize(name, ...)` checks a call's arguments; returns them as one table (paginators).
 /// - `finish(id)` returns the result of a finished request, or raises its error table.
 /// - `poll(timeout)` waits up to `timeout` seconds; returns the ids finished since last asked.
+/// - `sandbox_start(method, path, json)` starts a request to the sandbox's admin API
+///   (`/__sandbox/...`, for `require "telnyx.sandbox"`); returns an id as `start` does.
 /// - `cancel(id)`, `now()`, `kind(name)`, `children(resource)`, `describe(name)`,
 ///   `configure(options)`, `check_options(options)` (per-request options), `error(type, message)`.
 final class APILibrary {
@@ -28,6 +30,7 @@ final class APILibrary {
         let functions: [(String, LuaFunction)] = [
             ("start", { [unowned self] in try self.start($0) }),
             ("normalize", { [unowned self] in try self.normalize($0) }),
+            ("sandbox_start", { [unowned self] in try self.sandboxStart($0) }),
             ("finish", { [unowned self] in try self.finish($0) }),
             ("poll", { [unowned self] in try self.poll($0) }),
             ("cancel", { [unowned self] in try self.cancel($0) }),
@@ -108,6 +111,22 @@ final class APILibrary {
             id = state.engine.start(request, on: state.client, options: requestOptions, holding: hold)
         }
         state.pending[id] = spec
+        lua.push(id)
+        return 1
+    }
+
+    /// sandbox_start(method, path, json) -> id: not an API method, so no catalog, no dry-run
+    /// (the admin API changes only the simulator); only `/__sandbox/` paths, so it cannot reach
+    /// the real API's routes.
+    private func sandboxStart(_ lua: Lua) throws -> Int32 {
+        let method = try lua.checkString(1).uppercased()
+        let path = try lua.checkString(2)
+        guard ["GET", "POST", "DELETE"].contains(method) else { throw lua.argumentError(1, "GET, POST or DELETE expected") }
+        guard path.hasPrefix("/__sandbox/"), !path.contains("{"), !path.contains(".."), !path.contains("?") else {
+            throw lua.argumentError(2, "a sandbox admin path (/__sandbox/...) expected")
+        }
+        let body: RequestBody = lua.isNoneOrNil(3) ? .none : .json(Array(try lua.checkString(3).utf8))
+        let id = state.engine.start(APIRequest(method: method, route: path, body: body), on: state.client, options: nil)
         lua.push(id)
         return 1
     }
