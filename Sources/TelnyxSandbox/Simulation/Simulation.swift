@@ -40,6 +40,9 @@ final class Simulation: Sendable {
     func start(group: EventLoopGroup) {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)))
         configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        // A receiver that is down is one failed attempt (retried by the delivery engine on its
+        // own schedule), not a connection retried until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         let client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
         let sender = WebhookSender(client: client, key: key, log: deliveries, ids: ids, loop: group.next(),

@@ -124,14 +124,16 @@ final class WebhookSender: Sendable {
         }
     }
 
-    /// One delivery (a record in the log): attempts on the primary URL, then the failover.
-    private func deliverNow(_ event: WebhookEvent, urls: [String], timeout: Int, done: @escaping @Sendable (Bool) -> Void) {
+    /// One delivery (a record in the log): attempts on the primary URL, then the failover. A
+    /// duplicate (`duplicateRate`) is itself never duplicated.
+    private func deliverNow(_ event: WebhookEvent, urls: [String], timeout: Int, duplicate: Bool = false,
+                            done: @escaping @Sendable (Bool) -> Void) {
         let id = ids.uuid()
         log.begin(id: id, event: event)
         attempt(id, event, urls: urls, urlIndex: 0, onURL: 1, number: 1, timeout: timeout) { ok in
             self.log.finish(id, delivered: ok)
-            if ok, self.roll(self.settings.duplicateRate) {
-                self.deliverNow(event, urls: urls, timeout: timeout) { _ in }
+            if ok, !duplicate, self.roll(self.settings.duplicateRate) {
+                self.deliverNow(event, urls: urls, timeout: timeout, duplicate: true) { _ in }
             }
             done(ok)
         }
