@@ -57,7 +57,10 @@ public enum SandboxTrigger {
             return 2
         case .success(let value): target = value
         }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
+        // No sandbox listening is reported at once, not after retrying until the timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let status = await send(client, target, output: output, report: report)
         try? await client.shutdown()
         return status
