@@ -184,4 +184,54 @@ final class CallControlSimulationTests: XCTestCase {
         XCTAssertEqual(events.compactMap(\.eventType), ["call.initiated", "call.hangup"])
         XCTAssertEqual(events.last?.payload?["hangup_cause"], "user_busy")
     }
+
+    /// Playback, recording, bridge and the bridged call's hangup; transfer to a party.
+    func testPlaybackRecordBridgeTransfer() async throws {
+        let rig = try await SimulationRig.start()
+        defer { Task { try? await rig.stop() } }
+        _ = try await rig.admin("/__sandbox/parties", ["number": "+13125550201", "answer_after_ms": 10])
+        _ = try await rig.admin("/__sandbox/parties", ["number": "+13125550202", "answer_after_ms": 10])
+        _ = try await rig.admin("/__sandbox/parties", ["number": "+13125550203", "busy": true, "answer_after_ms": 10])
+        var ids: [String] = []
+        for (n, path) in [("+13125550201", "/a"), ("+13125550202", "/b")] {
+            let dial = try await rig.sandbox.send(.POST, "/v2/calls", json: [
+                "connection_id": "c", "to": .string(n), "from": "+13125550199", "webhook_url": .string(rig.url + path),
+            ])
+            ids.append(try XCTUnwrap(dial.json?["data"]?["call_control_id"]?.stringValue))
+        }
+        try await rig.receiver.wait("both answered") { $0.filter { $0.eventType == "call.answered" }.count == 2 }
+        let (a, b) = (ids[0], ids[1])
+        func command(_ id: String, _ action: String, _ body: JSONValue) async throws -> Int {
+            try await rig.sandbox.send(.POST, "/v2/calls/\(id)/actions/\(action)", json: body).status
+        }
+        let status1 = try await command(a, "playback_start", ["audio_url": "http://127.0.0.1/hold.mp3"])
+        XCTAssertEqual(status1, 200)
+        try await rig.receiver.wait("playback ended") { $0.contains { $0.eventType == "call.playback.ended" } }
+        let status2 = try await command(a, "record_start", ["format": "mp3", "channels": "single"])
+        XCTAssertEqual(status2, 200)
+        let status3 = try await command(a, "record_stop", [:])
+        XCTAssertEqual(status3, 200)
+        let status4 = try await command(a, "bridge", ["call_control_id": "v3:not-a-call"])
+        XCTAssertEqual(status4, 422)
+        let status5 = try await command(a, "bridge", ["call_control_id": .string(b)])
+        XCTAssertEqual(status5, 200)
+        let status6 = try await command(b, "transfer", ["to": "+13125550203"])
+        XCTAssertEqual(status6, 200)
+        try await rig.receiver.wait("bridged") { $0.filter { $0.eventType == "call.bridged" }.count == 2 }
+        // The busy transfer target refuses after its 10 ms.
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let status7 = try await command(a, "hangup", [:])
+        XCTAssertEqual(status7, 200)
+        let all = try await rig.receiver.wait("both hung up") { $0.filter { $0.eventType == "call.hangup" }.count == 2 }
+        let onA = all.filter { $0.path == "/a" }.compactMap(\.eventType)
+        XCTAssertEqual(onA, ["call.initiated", "call.answered", "call.playback.started", "call.playback.ended",
+                             "call.recording.saved", "call.bridged", "call.hangup"])
+        let onB = all.filter { $0.path == "/b" }.compactMap(\.eventType)
+        XCTAssertEqual(onB, ["call.initiated", "call.answered", "call.bridged", "call.hangup"])
+        XCTAssertTrue(all.allSatisfy(\.verified))
+        XCTAssertNotNil(all.first { $0.eventType == "call.recording.saved" }?.payload?["recording_urls"]?["mp3"]?.stringValue)
+        let transcript = try await rig.sandbox.send(.GET, "/__sandbox/calls/\(b)/transcript", token: nil)
+        let entries = transcript.json?["data"]?["entries"]?.arrayValue ?? []
+        XCTAssertTrue(entries.contains { $0["event"] == "transfer_failed" && $0["detail"] == "busy" })
+    }
 }

@@ -118,14 +118,22 @@ final class MessagingAndDeliveryTests: XCTestCase {
         XCTAssertEqual(ids.count, 4, "each event twice, duplicates not duplicated again")
         XCTAssertEqual(Set(ids).count, 2, "a duplicate keeps the event id")
 
-        try await rig.sandbox.configure(["webhooks": ["duplicate_rate": 0.0, "reorder_rate": 1.0, "reorder_delay_ms": 300]])
-        _ = try await rig.sandbox.send(.POST, "/v2/messages", json: [
-            "from": "+13125550001", "to": "+13125550002", "text": "shuffled", "webhook_url": .string(rig.url + "/reorder"),
-        ])
-        let shuffled = try await rig.receiver.wait("reordered") { $0.filter { $0.path == "/reorder" }.count == 2 }
-        // message.sent is held 300 ms; message.finalized (50 ms later, held 300 ms too) follows it,
-        // so with every event reordered the order holds; a partial reorder is what changes it.
-        XCTAssertEqual(shuffled.filter { $0.path == "/reorder" }.count, 2)
+        // Half the events held back 300 ms: over 20 messages, some message.finalized overtakes
+        // its message.sent (the seeded generator makes the run repeat).
+        try await rig.sandbox.configure(["webhooks": ["duplicate_rate": 0.0, "reorder_rate": 0.5, "reorder_delay_ms": 300]])
+        for i in 0..<20 {
+            _ = try await rig.sandbox.send(.POST, "/v2/messages", json: [
+                "from": "+13125550001", "to": "+13125550002", "text": .string("shuffled \(i)"),
+                "webhook_url": .string(rig.url + "/reorder"),
+            ])
+        }
+        let shuffled = try await rig.receiver.wait("reordered") { $0.filter { $0.path == "/reorder" }.count == 40 }
+        var order: [String: [String]] = [:]
+        for event in shuffled where event.path == "/reorder" {
+            order[event.payload?["id"]?.stringValue ?? "", default: []].append(event.eventType ?? "")
+        }
+        XCTAssertEqual(order.count, 20)
+        XCTAssertTrue(order.values.contains(["message.finalized", "message.sent"]), "some events arrive out of order")
 
         try await rig.sandbox.configure(["webhooks": ["reorder_rate": 0.0, "delay_ms": 400]])
         let before = Date()
