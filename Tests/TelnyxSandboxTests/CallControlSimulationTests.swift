@@ -234,4 +234,31 @@ final class CallControlSimulationTests: XCTestCase {
         let entries = transcript.json?["data"]?["entries"]?.arrayValue ?? []
         XCTAssertTrue(entries.contains { $0["event"] == "transfer_failed" && $0["detail"] == "busy" })
     }
+
+    /// The application's webhook_timeout_secs bounds each attempt; a receiver slower than it
+    /// gets a timed-out attempt (error 2), and the application's failover URL gets the event.
+    func testApplicationTimeoutAndFailover() async throws {
+        let rig = try await SimulationRig.start()
+        defer { Task { try? await rig.stop() } }
+        try await rig.sandbox.configure(["webhooks": ["max_attempts": 1]])
+        rig.receiver.respond("/slow", contentType: "text/plain", body: "late", delayMs: 2500)
+        let app = try await rig.sandbox.send(.POST, "/v2/call_control_applications", json: [
+            "application_name": "slow", "webhook_event_url": .string(rig.url + "/slow"),
+            "webhook_event_failover_url": .string(rig.url + "/spare"), "webhook_timeout_secs": 1,
+        ])
+        let appID = try XCTUnwrap(app.json?["data"]?["id"]?.stringValue)
+        let fetched = try await rig.sandbox.send(.GET, "/v2/call_control_applications/\(appID)")
+        XCTAssertEqual(fetched.json?["data"]?["webhook_event_url"]?.stringValue, rig.url + "/slow")
+        _ = try await rig.sandbox.send(.POST, "/v2/calls", json: [
+            "connection_id": .string(appID), "to": "+13125550400", "from": "+13125550199",
+        ])
+        let seen = try await rig.receiver.wait("call.initiated on the failover") {
+            $0.contains { $0.path == "/spare" && $0.eventType == "call.initiated" }
+        }
+        XCTAssertEqual(seen.first { $0.path == "/spare" }?.json?["meta"]?["attempt"], 2)
+        let log = try await rig.sandbox.send(.GET, "/v2/webhook_deliveries?filter[event_type]=call.initiated")
+        let attempts = log.json?["data"]?[0]?["attempts"]?.arrayValue ?? []
+        XCTAssertEqual(attempts.map { $0["errors"] }, [[2], []])
+        XCTAssertEqual(log.json?["data"]?[0]?["status"], "delivered")
+    }
 }

@@ -36,7 +36,7 @@ final class WebhookReceiver: Sendable {
 
     private struct State {
         var received: [Received] = []
-        var routes: [String: (status: Int, contentType: String, body: String)] = [:]
+        var routes: [String: (status: Int, contentType: String, body: String, delayMs: Int)] = [:]
     }
 
     private let publicKey: [UInt8]
@@ -70,8 +70,8 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Answers `path` with `status` and `body` from now on.
-    func respond(_ path: String, status: Int = 200, contentType: String = "application/xml", body: String = "") {
-        state.withLockedValue { $0.routes[path] = (status, contentType, body) }
+    func respond(_ path: String, status: Int = 200, contentType: String = "application/xml", body: String = "", delayMs: Int = 0) {
+        state.withLockedValue { $0.routes[path] = (status, contentType, body, delayMs) }
     }
 
     var received: [Received] { state.withLockedValue { $0.received } }
@@ -84,7 +84,7 @@ final class WebhookReceiver: Sendable {
         return key.isValidSignature(bytes, for: Array((timestamp + "|").utf8) + body)
     }
 
-    fileprivate func handle(_ head: HTTPRequestHead, body: [UInt8]) -> (Int, String, String) {
+    fileprivate func handle(_ head: HTTPRequestHead, body: [UInt8]) -> (Int, String, String, Int) {
         let headers = head.headers.map { ($0.name.lowercased(), $0.value) }
         let timestamp = headers.first { $0.0 == "telnyx-timestamp" }?.1
         let signature = headers.first { $0.0 == "telnyx-signature-ed25519" }?.1
@@ -95,8 +95,8 @@ final class WebhookReceiver: Sendable {
                               verified: verify(timestamp: timestamp, signature: signature, body: body))
         return state.withLockedValue { s in
             s.received.append(record)
-            let route = s.routes[path] ?? (200, "text/plain", "ok")
-            return (route.status, route.contentType, route.body)
+            let route = s.routes[path] ?? (200, "text/plain", "ok", 0)
+            return (route.status, route.contentType, route.body, route.delayMs)
         }
     }
 
@@ -138,16 +138,28 @@ private final class ReceiverHandler: ChannelInboundHandler, @unchecked Sendable 
         case .body(let chunk): body += chunk.readableBytesView
         case .end:
             guard let head else { return }
-            let (status, type, text) = receiver.handle(head, body: body)
-            var headers = HTTPHeaders([("content-type", type), ("content-length", String(text.utf8.count))])
-            headers.add(name: "connection", value: head.isKeepAlive ? "keep-alive" : "close")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: status), headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
-            let keepAlive = head.isKeepAlive
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-                if !keepAlive { channel.close(promise: nil) }
+            let (status, type, text, delayMs) = receiver.handle(head, body: body)
+            guard delayMs == 0 else {
+                // A slow receiver: the answer comes late, on the event loop.
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delayMs))) {
+                    bound.value.0.answer(context: bound.value.1, head: head, status: status, type: type, text: text)
+                }
+                return
             }
+            answer(context: context, head: head, status: status, type: type, text: text)
+        }
+    }
+
+    private func answer(context: ChannelHandlerContext, head: HTTPRequestHead, status: Int, type: String, text: String) {
+        var headers = HTTPHeaders([("content-type", type), ("content-length", String(text.utf8.count))])
+        headers.add(name: "connection", value: head.isKeepAlive ? "keep-alive" : "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: status), headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
+        let keepAlive = head.isKeepAlive
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if !keepAlive { channel.close(promise: nil) }
         }
     }
 }

@@ -69,6 +69,7 @@ final class Simulation: Sendable {
         deliveries.reset()
         routing.reset()
         engine?.calls.reset()
+        engine?.texml.contexts.withLockedValue { $0.removeAll() }
     }
 
     // MARK: API requests
