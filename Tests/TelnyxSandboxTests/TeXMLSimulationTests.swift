@@ -136,4 +136,54 @@ final class TeXMLSimulationTests: XCTestCase {
             XCTAssertThrowsError(try MiniXML.parse(Array(bad.utf8)), bad)
         }
     }
+
+    /// Reject as the first verb: never answered; completed callback with CallStatus busy.
+    /// Play and Pause are followed in order before it on another call.
+    func testRejectAndPlayPause() async throws {
+        let rig = try await SimulationRig.start()
+        defer { Task { try? await rig.stop() } }
+        rig.receiver.respond("/reject", body: "<Response><Reject reason=\"busy\"/><Say>never</Say></Response>")
+        rig.receiver.respond("/play", body: "<Response><Play>http://127.0.0.1/tone.mp3</Play><Pause length=\"1\"/><Say>after</Say></Response>")
+        let rejected = try await rig.sandbox.send(.POST, "/v2/texml/Accounts/AC1/Calls", json: [
+            "ApplicationSid": "a", "To": "+13125550100", "From": "+13125550199", "Url": .string(rig.url + "/reject"),
+            "StatusCallback": .string(rig.url + "/r"), "StatusCallbackEvent": "answered completed",
+        ])
+        XCTAssertNotNil(rejected.json?["call_sid"]?.stringValue)
+        let started = Date()
+        let played = try await rig.sandbox.send(.POST, "/v2/texml/Accounts/AC1/Calls", json: [
+            "ApplicationSid": "a", "To": "+13125550100", "From": "+13125550199", "Url": .string(rig.url + "/play"),
+            "StatusCallback": .string(rig.url + "/p"),
+        ])
+        let playedSid = try XCTUnwrap(played.json?["call_sid"]?.stringValue)
+        let all = try await rig.receiver.wait("both completed") { r in
+            ["/r", "/p"].allSatisfy { path in r.contains { $0.path == path && $0.form["StatusCallbackEvent"] == "completed" } }
+        }
+        // Answered (the party picks up) and then rejected by the document: only the asked-for events.
+        let onR = all.filter { $0.path == "/r" }
+        XCTAssertEqual(onR.compactMap { $0.form["StatusCallbackEvent"] }, ["answered", "completed"])
+        XCTAssertGreaterThan(Date().timeIntervalSince(started), 1.0, "Pause length=1 waits a second")
+        let entries = try await transcript(rig, playedSid)
+        let verbs = entries.compactMap { $0["verb"]?.stringValue }
+        XCTAssertEqual(verbs, ["Play", "Pause", "Say"])
+    }
+
+    /// An inbound call whose first verb is Reject is never answered: CallStatus busy.
+    func testInboundRejectIsNotAnswered() async throws {
+        let rig = try await SimulationRig.start()
+        defer { Task { try? await rig.stop() } }
+        let app = try await rig.sandbox.send(.POST, "/v2/texml_applications", json: [
+            "friendly_name": "blocker", "voice_url": .string(rig.url + "/block"), "status_callback": .string(rig.url + "/bs"),
+        ])
+        let appID = try XCTUnwrap(app.json?["data"]?["id"]?.stringValue)
+        let numberID = try XCTUnwrap(rig.sandbox.server.seededID(route: "/phone_numbers/{id}", parameter: "id", index: 9))
+        let number = try await rig.sandbox.send(.PATCH, "/v2/phone_numbers/\(numberID)", json: ["connection_id": .string(appID)])
+        let to = try XCTUnwrap(number.json?["data"]?["phone_number"]?.stringValue)
+        rig.receiver.respond("/block", body: "<Response><Reject reason=\"busy\"/></Response>")
+        _ = try await rig.admin("/__sandbox/calls/inbound", ["from": "+13125550122", "to": .string(to)])
+        let all = try await rig.receiver.wait("completed") { $0.contains { $0.path == "/bs" && $0.form["StatusCallbackEvent"] == "completed" } }
+        let events = all.filter { $0.path == "/bs" }.compactMap { $0.form["StatusCallbackEvent"] }
+        XCTAssertEqual(events, ["initiated", "ringing", "completed"])
+        XCTAssertEqual(all.last { $0.path == "/bs" }?.form["CallStatus"], "busy")
+        XCTAssertEqual(all.last { $0.path == "/bs" }?.form["CallDuration"], "0")
+    }
 }

@@ -131,6 +131,8 @@ final class TeXMLInterpreter: Sendable {
             case "user_busy": return "busy"
             case "timeout": return "no-answer"
             case "originator_cancel": return "canceled"
+            // <Reject> (reason rejected) ends an unanswered call as no-answer; reason busy as busy.
+            case "call_rejected": return "no-answer"
             default: return "failed"
             }
         }
