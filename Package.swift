@@ -78,6 +78,9 @@ let package = Package(
             name: "TelnyxSandbox",
             dependencies: [
                 "Telnyx", "ServerSupport",
+                // Simulation/: signed webhooks and TeXML fetches (outgoing HTTP), Ed25519 keys.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -117,6 +120,8 @@ let package = Package(
             name: "TelnyxSandboxTests",
             dependencies: [
                 "TelnyxSandbox", "Telnyx",
+                // WebhookReceiver verifies every signature with the sandbox's public key.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

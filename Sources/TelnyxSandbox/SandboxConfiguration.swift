@@ -18,6 +18,8 @@ public struct SandboxConfiguration: Sendable {
     public var faults: FaultSettings
     /// What one client may make the sandbox hold or wait for; see `SandboxLimits`.
     public var limits: SandboxLimits
+    /// How simulated calls and messages deliver their webhooks (retries, faults); see Simulation/.
+    public var webhooks = WebhookSettings()
 
     /// A configuration with the defaults of the command line.
     public init(

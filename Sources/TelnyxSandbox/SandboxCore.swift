@@ -13,6 +13,8 @@ final class SandboxCore: Sendable {
     let limits: SandboxLimits
     let auth: Auth
     let seed: UInt64
+    /// Simulated calls, messages and signed webhooks (Simulation/).
+    let simulation: Simulation
 
     init(configuration: SandboxConfiguration) {
         let document = Catalog.responseSchemas()
@@ -35,6 +37,7 @@ final class SandboxCore: Sendable {
         store = Store(factory: factory, seed: seed, phoneNumbers: configuration.phoneNumbers, bound: bound)
         faults = Faults(configuration.faults, seed: seed)
         auth = Auth(apiKey: configuration.apiKey, seed: seed)
+        simulation = Simulation(seed: seed, webhooks: configuration.webhooks, store: store)
     }
 
     /// The answer to `request`.
@@ -94,10 +97,20 @@ final class SandboxCore: Sendable {
         }
         if let shape = endpoint.query { issues += Validation.query(query.nested, shape) }
         if !issues.isEmpty { return .json(422, ["errors": .array(issues.map(\.json))]) }
+        let fallback = { self.stored(match.index, params: match.params, query: query, body: body, path: request.path) }
+        if let simulated = simulation.intercept(endpoint, params: match.params, query: query, body: body, fallback: fallback) {
+            return simulated
+        }
+        return fallback()
+    }
 
+    /// The answer from the store (stateful methods) or the schema.
+    private func stored(_ index: Int, params: [String: String], query: QueryString, body: JSONValue?, path: String) -> Reply {
+        let endpoint = endpoints[index]
+        let match = (index: index, params: params)
         if let binding = bindings[match.index],
             let outcome = store.handle(endpoint: endpoint, binding: binding, params: match.params, query: query,
-                                       body: body, path: request.path)
+                                       body: body, path: path)
         {
             switch outcome {
             case .notFound(let detail): return .notFound(detail)
@@ -108,7 +121,7 @@ final class SandboxCore: Sendable {
             case .body(let value): return .json(endpoint.status, value)
             }
         }
-        return generated(endpoint, params: match.params, path: request.path)
+        return generated(endpoint, params: match.params, path: path)
     }
 
     /// The schema-driven answer of a stateless endpoint.

@@ -28,6 +28,7 @@ public final class SandboxServer: Sendable {
     public func start() async throws -> Int {
         let core = SandboxCore(configuration: configuration)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, 4))
+        core.simulation.start(group: group)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -46,6 +47,7 @@ public final class SandboxServer: Sendable {
         do {
             channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         } catch {
+            await core.simulation.shutdown()
             try? await group.shutdownGracefully()
             throw error
         }
@@ -75,6 +77,12 @@ public final class SandboxServer: Sendable {
         return core.store.seededID(key, index: index)
     }
 
+    /// Base64 of the raw Ed25519 public key that signs every webhook and TeXML request (nil
+    /// before `start()`); also served at `GET /__sandbox/public_key`.
+    public var publicKey: String? {
+        running.withLockedValue { $0.core?.simulation.key.publicKeyBase64 }
+    }
+
     /// Closes the listener and stops the event loops (open connections are dropped).
     public func shutdown() async throws {
         let state = running.withLockedValue { state -> Running in
@@ -83,6 +91,7 @@ public final class SandboxServer: Sendable {
             return copy
         }
         try? await state.channel?.close()
+        await state.core?.simulation.shutdown()
         try await state.group?.shutdownGracefully()
     }
 }

@@ -281,6 +281,23 @@ final class Store: Sendable {
         return withCollection(key) { index < $0.seedCount ? $0.seededID(index) : nil }
     }
 
+    /// For the simulation: record `id` of collection `key` rendered (own fields over generated).
+    func record(_ key: String, id: String) -> [String: JSONValue]? {
+        guard let schema = recordSchemas[key], let slot = withCollection(key, { $0.slot(of: id) }) else { return nil }
+        return render(key, slot, schema: schema).objectValue
+    }
+
+    /// For the simulation: the own fields of the first live record of `key` that `match` accepts.
+    func firstFields(_ key: String, where match: ([String: JSONValue]) -> Bool) -> [String: JSONValue]? {
+        withCollection(key) { collection in
+            for slot in collection.allSlots {
+                let fields = collection.fields(slot)
+                if match(fields) { return fields }
+            }
+            return nil
+        }
+    }
+
     /// Forgets every change: the collections are rebuilt from their seeds on next use.
     func reset() {
         collections.withLockedValue { $0.removeAll() }

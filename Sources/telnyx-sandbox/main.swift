@@ -43,6 +43,8 @@ func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
         case "--log-entries": configuration.limits.logEntries = number(flag, Int.self)
         case "--read-timeout": configuration.limits.requestReadTimeout = number(flag, Double.self)
         case "--idle-timeout": configuration.limits.idleTimeout = number(flag, Double.self)
+        case "--allow-remote-webhooks": configuration.webhooks.allowRemote = true
+        case "--webhook-retry-delay-ms": configuration.webhooks.retryDelayMs = number(flag, Int.self)
         case "-h", "--help":
             print("""
                 usage: telnyx-sandbox [--port 4010] [--host 127.0.0.1] [--seed N] [--phone-numbers N] [--api-key K]
@@ -50,6 +52,8 @@ func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
                                       [--reset-rate F] [--truncate-rate F] [--throttle-rate F]
                                       [--max-body-bytes N (16 MiB)] [--log-bytes N (16 MiB)] [--log-entries N (10000)]
                                       [--read-timeout S (30)] [--idle-timeout S (75)]
+                                      [--allow-remote-webhooks] [--webhook-retry-delay-ms N (1000)]
+                       telnyx-sandbox trigger inbound-call|inbound-message ... (see telnyx-sandbox trigger --help)
                 """)
             exit(0)
         default: fail("unknown option \(flag) (see --help)")
@@ -58,10 +62,19 @@ func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
     return configuration
 }
 
+// `telnyx-sandbox trigger ...`: an inbound call or message on a running sandbox (its admin API).
+if CommandLine.arguments.dropFirst().first == "trigger" {
+    let status = await SandboxTrigger.main(
+        Array(CommandLine.arguments.dropFirst(2)), print: { print($0) },
+        error: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+    exit(status)
+}
+
 let configuration = parseArguments(CommandLine.arguments)
 let server = SandboxServer(configuration: configuration)
 _ = try await server.start()
 let banner = "telnyx-sandbox listening on \(server.baseURL) (seed \(configuration.seed), \(configuration.phoneNumbers) phone numbers)\n"
+    + "telnyx-sandbox webhook public key (Ed25519, base64): \(server.publicKey ?? "")\n"
 // A write straight to the descriptor: scripts wait for this line, so it must not sit in a buffer.
 FileHandle.standardOutput.write(Data(banner.utf8))
 

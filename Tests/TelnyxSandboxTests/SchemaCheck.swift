@@ -1,4 +1,5 @@
 import Telnyx
+import XCTest
 
 /// A small JSON-Schema checker for the response schemas (resolves `$ref` into `components`).
 /// Written for the tests, apart from the sandbox's generator, so the two check each other.
@@ -49,5 +50,19 @@ struct SchemaCheck {
             return true
         default: return false
         }
+    }
+}
+
+extension SchemaCheck {
+    /// Fails the test when `answer`'s JSON does not fit the response schema of `method`.
+    static func assertValid(_ answer: Harness.Answer, method: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let document = Catalog.responseSchemas()
+        let check = SchemaCheck(components: document["components"]?.objectValue ?? [:])
+        guard let schema = document["responses"]?[method]?["schema"], let json = answer.json else {
+            XCTFail("no schema for \(method) or no JSON answer", file: file, line: line)
+            return
+        }
+        let problems = check.problems(json, schema)
+        XCTAssertTrue(problems.isEmpty, "\(method): \(problems.prefix(5))", file: file, line: line)
     }
 }

@@ -43,26 +43,32 @@ telnyx.on("call.hangup", function(event)
 end)
 
 -- On the sandbox: play the caller once (pressing 1), check what they heard, and stop.
+local function demo()
+  local sandbox = require "telnyx.sandbox"
+  local app = telnyx.call_control_applications.create{application_name = "attendant recipe",
+    webhook_event_url = telnyx.server.url .. "/webhooks"}.data
+  local number = telnyx.phone_numbers.list():first()
+  telnyx.phone_numbers.update(number.id, {connection_id = app.id})
+  local caller = "+13125550177"
+  sandbox.party{number = caller, digits = "1", hangup_after_ms = 5000}
+  sandbox.party{number = SALES, answer_after_ms = 100}
+  local call = sandbox.inbound_call{from = caller, to = number.phone_number}.data
+  local ended = sandbox.wait_for_end(call.call_control_id, 20)
+  local heard = sandbox.heard(ended)
+  local transferred = false
+  for _, entry in ipairs(ended.entries) do
+    if entry.event == "transfer_answered" and entry.to == SALES then transferred = true end
+  end
+  print("the caller heard: " .. table.concat(heard, " | "))
+  print("transferred to sales: " .. tostring(transferred))
+  local ok = heard[1] == MENU and heard[2] == "Connecting you now." and transferred
+  return ok
+end
+
 if os.getenv("TELNYX_SANDBOX") == "1" and telnyx.server then
   telnyx.spawn(function()
-    local sandbox = require "telnyx.sandbox"
-    local app = telnyx.call_control_applications.create{application_name = "attendant recipe",
-      webhook_event_url = telnyx.server.url .. "/webhooks"}.data
-    local number = telnyx.phone_numbers.list():first()
-    telnyx.phone_numbers.update(number.id, {connection_id = app.id})
-    local caller = "+13125550177"
-    sandbox.party{number = caller, digits = "1", hangup_after_ms = 5000}
-    sandbox.party{number = SALES, answer_after_ms = 100}
-    local call = sandbox.inbound_call{from = caller, to = number.phone_number}.data
-    local ended = sandbox.wait_for_end(call.call_control_id, 20)
-    local heard = sandbox.heard(ended)
-    local transferred = false
-    for _, entry in ipairs(ended.entries) do
-      if entry.event == "transfer_answered" and entry.to == SALES then transferred = true end
-    end
-    print("the caller heard: " .. table.concat(heard, " | "))
-    print("transferred to sales: " .. tostring(transferred))
-    local ok = heard[1] == MENU and heard[2] == "Connecting you now." and transferred
-    telnyx.stop(ok and 0 or 1)
+    local ok, passed = pcall(demo)
+    if not ok then io.stderr:write("demo failed: ", tostring(passed), "\n") end
+    telnyx.stop((ok and passed) and 0 or 1)
   end)
 end

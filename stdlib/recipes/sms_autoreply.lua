@@ -32,19 +32,26 @@ telnyx.on("message.finalized", function(event)
 end)
 
 -- On the sandbox: a customer asks for the opening hours; check the reply was delivered.
+local function demo()
+  local sandbox = require "telnyx.sandbox"
+  local profile = telnyx.messaging_profiles.create{name = "autoreply recipe", whitelisted_destinations = {"US"},
+    webhook_url = telnyx.server.url .. "/webhooks"}.data
+  local number = telnyx.phone_numbers.list():first()
+  -- The sandbox routes the message to the profile named here (on Telnyx: the number's profile).
+  sandbox.inbound_message{from = "+13125550179", to = number.phone_number, text = "What are your hours?",
+    messaging_profile_id = profile.id}
+  for _ = 1, 100 do
+    if finalized[REPLIES.hours] then break end
+    telnyx.sleep(0.1)
+  end
+  print("reply delivered: " .. tostring(finalized[REPLIES.hours]))
+  return finalized[REPLIES.hours] == "delivered"
+end
+
 if os.getenv("TELNYX_SANDBOX") == "1" and telnyx.server then
   telnyx.spawn(function()
-    local sandbox = require "telnyx.sandbox"
-    local profile = telnyx.messaging_profiles.create{name = "autoreply recipe",
-      webhook_url = telnyx.server.url .. "/webhooks"}.data
-    local number = telnyx.phone_numbers.list():first()
-    telnyx.phone_numbers.update(number.id, {messaging_profile_id = profile.id})
-    sandbox.inbound_message{from = "+13125550179", to = number.phone_number, text = "What are your hours?"}
-    for _ = 1, 100 do
-      if finalized[REPLIES.hours] then break end
-      telnyx.sleep(0.1)
-    end
-    print("reply delivered: " .. tostring(finalized[REPLIES.hours]))
-    telnyx.stop(finalized[REPLIES.hours] == "delivered" and 0 or 1)
+    local ok, passed = pcall(demo)
+    if not ok then io.stderr:write("demo failed: ", tostring(passed), "\n") end
+    telnyx.stop((ok and passed) and 0 or 1)
   end)
 end

@@ -14,6 +14,7 @@ local M = {}
 local handlers = {}   -- {pattern = text, prefix = text or nil, fn = function}, in registration order
 local routes = {}     -- pattern -> {fn = function, verify = boolean}
 local stop_status = nil
+local app_failures = 0  -- tasks of the app (not handlers) that failed while serving
 
 M.grace = 10          -- seconds handlers get to finish once a stop is asked for
 M.backlog = 1000      -- events taken from the server beyond max_handlers, waiting to start
@@ -98,7 +99,9 @@ function M.event(envelope)
     event.reply = function(params)
       if type(params) == "string" then params = {text = params} end
       if type(params) ~= "table" then error("event.reply: expected the text or a table of parameters", 2) end
-      local sent = {from = (payload.to or {})[1] and payload.to[1].phone_number, to = (payload.from or {}).phone_number}
+      -- From the number it was sent to, through the same messaging profile.
+      local sent = {from = (payload.to or {})[1] and payload.to[1].phone_number, to = (payload.from or {}).phone_number,
+        messaging_profile_id = payload.messaging_profile_id}
       for k, v in pairs(params) do sent[k] = v end
       return telnyx.messages.send(sent)
     end
@@ -222,6 +225,13 @@ local function round(limit)
   dispatcher.advance()
   scheduler.round(limit)
   dispatcher.advance()
+  -- The app's own tasks (not handlers, which catch their errors): a failure is logged now,
+  -- not at exit, and makes the exit status 1; the server goes on.
+  for _, message in ipairs(scheduler.take_failures()) do
+    app_failures = app_failures + 1
+    host.log("task", nil, "error", "a task of the app failed and was never awaited")
+    io.stderr:write(message, "\n")
+  end
 end
 
 --- Serves until Ctrl-C, SIGTERM or telnyx.stop(): then stops accepting, gives running and
@@ -244,6 +254,7 @@ function M.serve()
   if cancelled > 0 then
     host.log("shutdown", nil, "cancelled", cancelled .. " task(s) of the app still running after the grace period")
   end
+  if app_failures > 0 and (stop_status or 0) == 0 then return 1 end
   return stop_status or 0
 end
 

@@ -399,6 +399,12 @@ function M.drain()
   -- them rather than leave them running as the process ends.
   for id in pairs(outstanding) do api.cancel(id) end
   outstanding = {}
+  return M.take_failures()
+end
+
+--- The failures of tasks nobody awaited so far, as printable messages; they are not reported
+-- again. (telnyx-lua serve logs them as they happen: a server runs for long.)
+function M.take_failures()
   local reports = {}
   for _, task in ipairs(unawaited) do
     local message = task.traceback or describe(task.error)
