@@ -224,7 +224,11 @@ end
 
 --- debug.traceback as it was at start-up: modules loaded later (telnyx.events) still report
 -- where a handler failed under --safe, which removes the debug library from scripts.
-M.traceback = traceback
+-- A wrapper, not the function itself: Lua names a C function in tracebacks by finding it in
+-- package.loaded, and the original must stay 'debug.traceback' there.
+function M.traceback(message, level)
+  return traceback(message, (level or 1) + 1)
+end
 
 --- Registers a started request (the API layer calls this once per request it starts).
 function M.started(id)
