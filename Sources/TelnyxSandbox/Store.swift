@@ -93,7 +93,7 @@ final class Store: Sendable {
         let connections = Collection(key: "/external_connections", seed: seed, seedCount: Store.defaultSeedCount, idField: "id") { _ in [:] }
         let statuses = props["status"].flatMap { factory.flatten($0)["enum"]?.arrayValue?.filter { !$0.isNull } } ?? []
         let active = statuses.firstIndex(of: "active") ?? 0
-        let numberBase = 2_000_000_000 + Int64(seed % 900) * 1_000_000
+        let numberBase = Self.numberBase(seed)
         // The cheap fields lists filter on; derived from the index, never stored.
         let light: @Sendable (Int) -> [String: JSONValue] = { index in
             var out: [String: JSONValue] = [:]
@@ -287,12 +287,28 @@ final class Store: Sendable {
         return render(key, slot, schema: schema).objectValue
     }
 
-    /// For the simulation: the own fields of the first live record of `key` that `match` accepts.
-    func firstFields(_ key: String, where match: ([String: JSONValue]) -> Bool) -> [String: JSONValue]? {
-        withCollection(key) { collection in
-            for slot in collection.allSlots {
+    /// The first seeded phone number is `+1` and this plus the index.
+    static func numberBase(_ seed: UInt64) -> Int64 { 2_000_000_000 + Int64(seed % 900) * 1_000_000 }
+
+    /// For the simulation: the own fields of the phone number record of `number`. A seeded
+    /// number is found from its digits; only changed and created records are searched, so a
+    /// million seeded numbers cost nothing per lookup.
+    func phoneNumberFields(_ number: String) -> [String: JSONValue]? {
+        withCollection("/phone_numbers") { collection in
+            let matches: ([String: JSONValue]) -> Bool = { $0["phone_number"]?.stringValue == number }
+            if number.hasPrefix("+1"), let value = Int64(number.dropFirst(2)) {
+                let index = value - Self.numberBase(seed)
+                if index >= 0, index < Int64(collection.seedCount),
+                    let slot = collection.slot(of: collection.seededID(Int(index))),
+                    case let fields = collection.fields(slot), matches(fields)
+                {
+                    return fields
+                }
+            }
+            for slot in collection.changes.keys {
+                guard collection.slot(of: collection.fields(slot)[collection.idField]?.stringValue ?? "") == slot else { continue }
                 let fields = collection.fields(slot)
-                if match(fields) { return fields }
+                if matches(fields) { return fields }
             }
             return nil
         }

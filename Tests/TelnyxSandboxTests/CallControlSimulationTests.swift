@@ -43,6 +43,17 @@ final class CallControlSimulationTests: XCTestCase {
         }
         XCTAssertEqual(keys[0], keys[1])
         XCTAssertNotEqual(keys[0], keys[2])
+        // The default seed's key, fixed: a change here breaks every receiver configured with it.
+        XCTAssertEqual(SigningKey(seed: 42).publicKeyBase64, "ZWQJ7l+TKCCZi/+Ql2KogvebHxlzMKqWwpEhXJnJrJw=")
+        // The signature covers `timestamp|body`, nothing else.
+        let key = SigningKey(seed: 42)
+        let headers = Dictionary(uniqueKeysWithValues: key.headers(body: Array("{}".utf8), timestamp: 1_700_000_000))
+        XCTAssertEqual(headers["telnyx-timestamp"], "1700000000")
+        let receiver = WebhookReceiver(publicKeyBase64: key.publicKeyBase64)
+        XCTAssertTrue(receiver.verify(timestamp: "1700000000", signature: headers["telnyx-signature-ed25519"], body: Array("{}".utf8)))
+        XCTAssertFalse(receiver.verify(timestamp: "1700000001", signature: headers["telnyx-signature-ed25519"], body: Array("{}".utf8)))
+        XCTAssertFalse(receiver.verify(timestamp: "1700000000", signature: headers["telnyx-signature-ed25519"], body: Array("{ }".utf8)))
+        try await receiver.stop()
     }
 
     /// Dialled, answered, spoken to, gathers "1", hung up: exactly the documented events, all

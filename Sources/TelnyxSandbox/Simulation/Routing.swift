@@ -27,7 +27,7 @@ final class Routing: Sendable {
 
     /// The phone number record of `number` (light fields and changes), if the sandbox has it.
     func numberRecord(_ number: String) -> [String: JSONValue]? {
-        store.firstFields("/phone_numbers") { $0["phone_number"]?.stringValue == number }
+        store.phoneNumberFields(number)
     }
 
     /// The TeXML application `id` (rendered from the store), if there is one.

@@ -24,9 +24,4 @@ struct Transcript: Sendable {
         entry["elapsed_ms"] = .int(now - startedMs)
         entries.append(.object(entry))
     }
-
-    /// Whether some entry has `event` with `text` (what tests mean by "the caller heard X").
-    func heard(_ text: String) -> Bool {
-        entries.contains { $0["text"]?.stringValue == text }
-    }
 }
