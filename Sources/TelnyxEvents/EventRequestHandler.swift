@@ -24,8 +24,11 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     private let connectionGuard: ConnectionGuard
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
-    /// After a 413 the rest of the body is read and dropped, up to a bound, then the connection closes.
+    /// After a 413 the rest of the body is read and dropped, up to a bound; then a keep-alive
+    /// connection serves its next request (closing while the client still uploads could reset
+    /// the connection before it read the 413), any other closes.
     private var refused = false
+    private var keepAliveAfterDrain = false
     private var drained = 0
 
     init(shared: Shared, connectionGuard: ConnectionGuard) {
@@ -41,7 +44,11 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             case .body(let chunk):
                 drained += chunk.readableBytes
                 if drained > shared.settings.maxBodyBytes * 8 { context.close(promise: nil) }
-            case .end: context.close(promise: nil)
+            case .end:
+                guard keepAliveAfterDrain else { return context.close(promise: nil) }
+                refused = false
+                drained = 0
+                connectionGuard.drainFinished()
             }
             return
         }
@@ -72,6 +79,7 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     private func refuseTooLarge(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
         refused = true
+        keepAliveAfterDrain = requestHead.isKeepAlive
         drained = body?.readableBytes ?? 0
         head = nil
         body = nil
@@ -80,7 +88,8 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         shared.log(EventLog.line(what: "\(requestHead.method.rawValue) \(requestHead.uri)", call: nil, outcome: "413",
                                  detail: "body over \(shared.settings.maxBodyBytes) bytes"))
         send(EventInbox.Response(status: 413, headers: Self.json, body: Self.errorBody("Request body too large",
-            "the body is larger than \(shared.settings.maxBodyBytes) bytes")), keepAlive: true, version: requestHead.version, context: context)
+            "the body is larger than \(shared.settings.maxBodyBytes) bytes")), keepAlive: keepAliveAfterDrain, version: requestHead.version,
+            context: context)
     }
 
     private func handle(_ requestHead: HTTPRequestHead, body: [UInt8], context: ChannelHandlerContext) {

@@ -24,12 +24,12 @@ public final class EventServer: Sendable {
     private let running = NIOLockedValueBox(Running())
     private let connections = NIOLockedValueBox(0)
 
-    /// A server for `settings` that hands what it accepts to `inbox` and writes one line per
-    /// refused request to `log`. Throws when the public key is not an Ed25519 key, or when
-    /// there is none and `insecure` is not set.
-    public init(settings: EventServerSettings, inbox: EventInbox, log: @escaping @Sendable (String) -> Void) throws {
+    /// A server for `settings` that hands what it accepts to its `inbox` (bounded by the same
+    /// settings) and writes one line per refused request to `log`. Throws when the public key
+    /// is not an Ed25519 key, or when there is none and `insecure` is not set.
+    public init(settings: EventServerSettings, log: @escaping @Sendable (String) -> Void) throws {
         self.settings = settings
-        self.inbox = inbox
+        self.inbox = EventInbox(settings: settings)
         self.log = log
         if let key = settings.publicKey {
             verifier = try SignatureVerifier(publicKey: key, tolerance: settings.timestampTolerance)

@@ -264,3 +264,36 @@ final class SlowClient {
     }
     func close() { _ = Glibc.close(fd) }
 }
+
+/// A flood beyond every queue: the excess is refused with 503 and Retry-After (Telnyx delivers
+/// it again later), everything accepted is handled, and the server stays up.
+@Suite(.serialized) struct ServeFloodTests {
+    let signer = Signer()
+
+    @Test func aFloodBeyondTheQueuesGets503AndWhatWasAcceptedIsHandled() async throws {
+        let serve = try ServeProcess(app: """
+            telnyx.on("*", function(e) telnyx.sleep(0.3) print("handled", e.id) end)
+            """, flags: ["--max-handlers", "2", "--max-queue", "10"], publicKey: signer.publicKey)
+        defer { serve.stop() }
+        let answers = try await withThrowingTaskGroup(of: (String, Signer.Answer).self) { group in
+            for i in 0..<60 {
+                group.addTask {
+                    let id = "flood-\(i)"
+                    return (id, try await signer.post(serve.url + "/", Signer.envelope("call.initiated", id: id, payload: ["call_control_id": "C\(i)"])))
+                }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        let accepted = answers.filter { $0.value.status == 200 }.map(\.key)
+        let refused = answers.filter { $0.value.status == 503 }
+        #expect(accepted.count + refused.count == 60)
+        #expect(accepted.count >= 12 && refused.count >= 1, "accepted \(accepted.count), refused \(refused.count)")
+        #expect(refused.allSatisfy { $0.value.headers.first(name: "retry-after") == "1" })
+        #expect(serve.waitFor(timeout: 30) { text in accepted.allSatisfy { text.contains("handled\t\($0)\n") } })
+        // Still serving: a delivery sent again later is taken.
+        let again = try await signer.post(serve.url + "/", Signer.envelope("call.hangup", id: "after-flood", payload: [:]))
+        #expect(again.status == 200)
+        #expect(serve.waitFor { $0.contains("handled\tafter-flood") })
+        #expect(serve.stop() == 0)
+    }
+}

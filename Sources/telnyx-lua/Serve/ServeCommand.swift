@@ -25,7 +25,7 @@ struct ServeCommand {
         }
         let server: EventServer
         do {
-            server = try EventServer(settings: try settings(), inbox: EventInbox(), log: EventLog.write)
+            server = try EventServer(settings: try settings(), log: EventLog.write)
             try start(server)
             try host.attach(server)
         } catch {
@@ -51,7 +51,7 @@ struct ServeCommand {
     /// The server's settings from the options, the environment and the sandbox.
     private func settings() throws -> EventServerSettings {
         var settings = EventServerSettings(host: serve.host, port: serve.port, insecure: serve.insecure,
-                                           maxBodyBytes: serve.maxBodyBytes)
+                                           maxBodyBytes: serve.maxBodyBytes, maxQueued: serve.maxQueue)
         var keyText = serve.publicKey
         if keyText == nil, !options.ignoreEnvironment, let raw = getenv("TELNYX_PUBLIC_KEY") { keyText = String(cString: raw) }
         if keyText == nil, !serve.insecure, let sandboxURL { keyText = try SandboxPublicKey.fetch(baseURL: sandboxURL) }
@@ -80,7 +80,8 @@ struct ServeCommand {
     private func dispatch(_ entry: String, argument: LuaValue = .nil) -> Int32 {
         let code = """
             local events = require('telnyx.events')
-            events.configure{grace = \(serve.grace), max_handlers = \(serve.maxHandlers), handler_timeout = \(serve.handlerTimeout)}
+            events.configure{grace = \(serve.grace), max_handlers = \(serve.maxHandlers),
+              handler_timeout = \(serve.handlerTimeout), backlog = \(min(1000, serve.maxQueue))}
             return events.\(entry)(...)
             """
         do {

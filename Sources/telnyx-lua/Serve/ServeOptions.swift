@@ -12,6 +12,8 @@ struct ServeOptions {
     var handlerTimeout = 60.0
     var grace = 10.0
     var maxBodyBytes = 1 << 20
+    /// Requests accepted and not yet taken by the dispatcher (the server's inbox); more get 503.
+    var maxQueue = 10_000
 
     /// Reads the serve option `flag` (its value from `value()`); false when `flag` is not one.
     mutating func parse(_ flag: String, value: () throws -> String) throws -> Bool {
@@ -34,6 +36,7 @@ struct ServeOptions {
         case "--max-handlers": maxHandlers = try whole(try value(), "a whole number of handlers (1-100000)", range: 1...100_000)
         case "--handler-timeout": handlerTimeout = try number(try value(), "seconds (a positive number)")
         case "--grace": grace = try number(try value(), "seconds (a number >= 0)", positive: false)
+        case "--max-queue": maxQueue = try whole(try value(), "a whole number of requests (1-1000000)", range: 1...1_000_000)
         case "--max-body": maxBodyBytes = try whole(try value(), "kilobytes (1-65536)", range: 1...65536) * 1024
         default: return false
         }
@@ -56,6 +59,8 @@ struct ServeOptions {
           --max-handlers N       handlers running at once (default 1000; more wait in a queue)
           --handler-timeout S    cancel a handler after S seconds (default 60)
           --grace S              on stop, give running handlers S seconds (default 10)
+          --max-queue N          requests accepted and waiting, beyond the handlers' own backlog
+                                 (default 10000); more are answered 503 with Retry-After
           --max-body KB          largest request body accepted (default 1024)
         and --sandbox, --dry-run, --safe, --max-memory, --profile, -E, -W as for scripts.
         """

@@ -16,23 +16,25 @@ M.handler_timeout = 60
 local now = api.now
 local traceback = scheduler.traceback
 
-local waiting = {}        -- FIFO of jobs free to start
-local waiting_head = 1
+-- Jobs free to start, first in first out. Explicit head and tail: `#` of a table with holes at
+-- its start is not the count of what is left.
+local waiting, waiting_head, waiting_tail = {}, 1, 0
 local behind = {}         -- key -> FIFO of jobs queued behind the key's running job
 local running = {}        -- job -> true
 local running_count = 0
 local failures = 0        -- jobs that ended in an error or a timeout
 
 local function push_waiting(job)
-  waiting[#waiting + 1] = job
+  waiting_tail = waiting_tail + 1
+  waiting[waiting_tail] = job
 end
 
 local function pop_waiting()
-  if waiting_head > #waiting then return nil end
+  if waiting_head > waiting_tail then return nil end
   local job = waiting[waiting_head]
   waiting[waiting_head] = nil
   waiting_head = waiting_head + 1
-  if waiting_head > #waiting then waiting, waiting_head = {}, 1 end
+  if waiting_head > waiting_tail then waiting, waiting_head, waiting_tail = {}, 1, 0 end
   return job
 end
 
@@ -132,12 +134,12 @@ end
 
 --- Whether every job submitted has finished.
 function M.idle()
-  return running_count == 0 and waiting_head > #waiting and next(behind) == nil
+  return running_count == 0 and waiting_head > waiting_tail and next(behind) == nil
 end
 
 --- Jobs running now, and waiting (free to start, or behind their call's running job).
 function M.counts()
-  local queued = #waiting - waiting_head + 1
+  local queued = waiting_tail - waiting_head + 1
   for _, queue in pairs(behind) do queued = queued + #queue end
   return running_count, queued
 end

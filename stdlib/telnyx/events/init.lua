@@ -19,9 +19,11 @@ local app_failures = 0  -- tasks of the app (not handlers) that failed while ser
 M.grace = 10          -- seconds handlers get to finish once a stop is asked for
 M.backlog = 1000      -- events taken from the server beyond max_handlers, waiting to start
 
---- Applies `telnyx-lua serve`'s options: grace, max_handlers, handler_timeout (all optional).
+--- Applies `telnyx-lua serve`'s options: grace, max_handlers, handler_timeout, backlog (all
+-- optional).
 function M.configure(options)
   M.grace = options.grace or M.grace
+  M.backlog = options.backlog or M.backlog
   dispatcher.max_handlers = options.max_handlers or dispatcher.max_handlers
   dispatcher.handler_timeout = options.handler_timeout or dispatcher.handler_timeout
 end

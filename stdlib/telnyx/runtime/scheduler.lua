@@ -31,8 +31,8 @@ end
 local IO = setmetatable({}, {__name = "telnyx.io"})
 
 local current = nil       -- the task running now; nil for the main script
-local ready = {}          -- FIFO of {task, ...} to resume
-local ready_head = 1
+local ready = {}          -- FIFO of {task, ...} to resume, ready[ready_head..ready_tail]
+local ready_head, ready_tail = 1, 0  -- explicit: `#` is unreliable once the head is cleared
 local by_request = {}     -- request id -> task waiting for it
 local finished = {}       -- request id -> true, finished with no task waiting (a blocked caller)
 local timers = {}         -- {at = seconds, task = t}, unsorted (few)
@@ -47,7 +47,8 @@ Task.__index = Task
 Task.__name = "telnyx.Task"
 
 local function schedule(task, ...)
-  ready[#ready + 1] = pack(task, ...)
+  ready_tail = ready_tail + 1
+  ready[ready_tail] = pack(task, ...)
 end
 
 -- The error handler of a task body: keeps the error value and where it happened.
@@ -134,14 +135,14 @@ local function step(task, ...)
 end
 
 local function run_ready()
-  local stepped = ready_head <= #ready
-  while ready_head <= #ready do
+  local stepped = ready_head <= ready_tail
+  while ready_head <= ready_tail do
     local entry = ready[ready_head]
     ready[ready_head] = nil
     ready_head = ready_head + 1
     step(unpack(entry, 1, entry.n))
   end
-  ready, ready_head = {}, 1
+  ready, ready_head, ready_tail = {}, 1, 0
   return stepped
 end
 
@@ -177,7 +178,7 @@ end
 local function pump(limit)
   local stepped = run_ready()
   local next_at = fire_timers()
-  if stepped or ready_head <= #ready then return true end
+  if stepped or ready_head <= ready_tail then return true end
   if in_flight == 0 and not next_at then return false end
   local wait = limit or 1
   if next_at then wait = math.min(wait, math.max(0, next_at - now())) end
@@ -205,7 +206,7 @@ function M.step()
     fire_timers()
     local ids = in_flight > 0 and api.poll(0) or {}
     for i = 1, #ids do dispatch(ids[i]) end
-  until not stepped and #ids == 0 and ready_head > #ready
+  until not stepped and #ids == 0 and ready_head > ready_tail
 end
 
 --- One round for a loop that also waits for something else (telnyx-lua serve's events): runs
@@ -214,7 +215,7 @@ end
 function M.round(limit)
   run_ready()
   local next_at = fire_timers()
-  if ready_head <= #ready then return end
+  if ready_head <= ready_tail then return end
   local wait = limit
   if next_at then wait = math.min(wait, math.max(0, next_at - now())) end
   local ids = api.poll(wait)
