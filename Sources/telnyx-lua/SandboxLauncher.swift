@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 import TelnyxSandbox
 
 /// `telnyx-lua --sandbox`: starts the API simulator in this process, on an ephemeral loopback
@@ -32,34 +31,7 @@ enum SandboxLauncher {
 
     static func start(port: UInt16) throws -> SandboxServer {
         let server = SandboxServer(configuration: SandboxConfiguration(host: "127.0.0.1", port: Int(port)))
-        let outcome = StartOutcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do {
-                outcome.set(.success(try await server.start()))
-            } catch {
-                outcome.set(.failure(error))
-            }
-            done.signal()
-        }
-        done.wait()
-        _ = try outcome.get()
+        _ = try blocking { try await server.start() }
         return server
-    }
-
-    /// The start result, handed from the starting task to the waiting thread.
-    private final class StartOutcome: @unchecked Sendable {
-        private var result: Result<Int, Error>?
-        private let lock = DispatchSemaphore(value: 1)
-        func set(_ value: Result<Int, Error>) {
-            lock.wait()
-            result = value
-            lock.signal()
-        }
-        func get() throws -> Int {
-            lock.wait()
-            defer { lock.signal() }
-            return try result!.get()
-        }
     }
 }

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 import LuaShims
 import TelnyxEvents
 import TelnyxLua
@@ -26,7 +25,7 @@ struct ServeCommand {
         let server: EventServer
         do {
             server = try EventServer(settings: try settings(), log: EventLog.write)
-            try start(server)
+            _ = try blocking { try await server.start() }
             try host.attach(server)
         } catch {
             Console.error("\(programName): serve: \(error)\n")
@@ -38,12 +37,7 @@ struct ServeCommand {
         // From here on Ctrl-C and SIGTERM stop the server gracefully; a second one ends it.
         tl_install_stop_handlers()
         let status = dispatch("serve")
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            await server.shutdown()
-            done.signal()
-        }
-        done.wait()
+        try? blocking { await server.shutdown() }
         print("telnyx-lua serve: stopped")
         return finish(runner, status: status)
     }
@@ -62,17 +56,6 @@ struct ServeCommand {
             }
         }
         return settings
-    }
-
-    private func start(_ server: EventServer) throws {
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { _ = try await server.start() } catch { outcome.error = error }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error { throw error }
     }
 
     /// Runs `require('telnyx.events')[entry](argument)` with the options applied; returns the
@@ -98,9 +81,5 @@ struct ServeCommand {
     /// The app's own tasks run to their end; a failure nobody awaited makes the status 1.
     private func finish(_ runner: ScriptRunner, status: Int32) -> Int32 {
         runner.finishTasks() ? status : 1
-    }
-
-    private final class Outcome: @unchecked Sendable {
-        var error: Error?
     }
 }
