@@ -1422,6 +1422,7 @@ static const char module_8[] =
     "    for _, p in ipairs(d.parameters) do\n"
     "      out[#out + 1] = (\"  %-28s %-6s %-8s%s%s\"):format(p.name, p.where, p.type, p.required and \" required\" or \"\",\n"
     "        p.enum and (\" one of: \" .. table.concat(p.enum, \", \")) or \"\")\n"
+    "      if p.description then out[#out + 1] = \"      \" .. p.description end\n"
     "    end\n"
     "    out[#out + 1] = \"  example: \" .. d.example\n"
     "  end\n"

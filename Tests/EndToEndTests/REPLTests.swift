@@ -255,6 +255,10 @@ import Testing
         #expect(method.contains("Retrieve a phone number"))
         #expect(method.contains("id  path, 1st argument  string required"))
         #expect(method.contains(#"telnyx.phone_numbers.retrieve("id")"#))
+        // Issue 16, item 8: each parameter's one-line description from the spec, members too.
+        let speak = try repl.evaluate(#"help "calls.actions.speak""#)
+        #expect(speak.contains("The text or SSML to be converted into speech."))
+        #expect(speak.contains("Use this field to avoid duplicate commands."))
         let list = try repl.evaluate(#"help "telnyx.phone_numbers.list""#)
         #expect(list.contains("filter"))
         #expect(list.contains(#""purchase-pending""#))

@@ -19,6 +19,18 @@ private let referenceDir = repoRoot.deletingLastPathComponent()
         #expect(catalog.header["methods"]?.intValue == 1250)
     }
 
+    /// help's one-line descriptions: path, body and the members of object parameters, dotted.
+    @Test func parametersHaveTheirOneLineDescriptions() {
+        let speak = ParameterDocs.of("calls.actions.speak")
+        #expect(speak["payload"] == "The text or SSML to be converted into speech.")
+        #expect(speak["call_control_id"] != nil)
+        let list = ParameterDocs.of("phone_numbers.list")
+        #expect(list["filter"] != nil)
+        #expect(list.keys.contains { $0.hasPrefix("filter.") })
+        #expect(list.values.allSatisfy { !$0.contains("\n") && $0.count <= 120 })
+        #expect(ParameterDocs.of("no_such.method").isEmpty)
+    }
+
     @Test func namesFollowEndpointsTSV() throws {
         let path = referenceDir.appendingPathComponent("endpoints.tsv").path
         guard FileManager.default.fileExists(atPath: path) else {

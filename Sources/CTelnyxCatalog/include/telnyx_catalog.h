@@ -10,4 +10,7 @@ const char *telnyx_catalog_text(size_t *length);
 /// The response schemas the sandbox answers from, as one JSON document.
 const char *telnyx_response_schemas_text(size_t *length);
 
+/// One-line descriptions of the methods' parameters (for help), as JSON Lines.
+const char *telnyx_parameter_docs_text(size_t *length);
+
 #endif

@@ -5,7 +5,8 @@ import Telnyx
 /// `telnyx.describe(...)`: a method's catalog entry as a Lua table, for people (`help`) and for
 /// tools (completion): name, http, route, summary, operation_id, result, positional, and
 /// `parameters`, a list of {name, where = "path"|"query"|"body", type, required, enum,
-/// fields (nested names)}, plus `example`, a call in Lua.
+/// fields (nested names), description (one line, when the spec has one)}, plus `example`, a
+/// call in Lua.
 public enum MethodDescription {
     static func push(_ spec: MethodSpec, on lua: Lua) {
         lua.newTable(recordCapacity: 10)
@@ -22,12 +23,13 @@ public enum MethodDescription {
         }
         lua.push(spec.checked)
         lua.setField(-2, "checked")
-        lua.push(sequence: MethodParameters(spec).all) { push($0, on: lua) }
+        let docs = ParameterDocs.of(spec.fullName)
+        lua.push(sequence: MethodParameters(spec).all) { push($0, description: docs[$0.name], on: lua) }
         lua.setField(-2, "parameters")
     }
 
-    /// {name, where, type, required, enum, fields} for one parameter.
-    private static func push(_ parameter: MethodParameters.Parameter, on lua: Lua) {
+    /// {name, where, type, required, enum, fields, description} for one parameter.
+    private static func push(_ parameter: MethodParameters.Parameter, description: String?, on lua: Lua) {
         let schema = parameter.schema
         lua.newTable(recordCapacity: 6)
         lua.push(parameter.name)
@@ -38,6 +40,10 @@ public enum MethodDescription {
         lua.setField(-2, "type")
         lua.push(parameter.required)
         lua.setField(-2, "required")
+        if let description {
+            lua.push(description)
+            lua.setField(-2, "description")
+        }
         if let values = schema.enumValues, !values.isEmpty {
             lua.push(sequence: values) { lua.push($0.stringValue ?? $0.jsonString) }
             lua.setField(-2, "enum")

@@ -98,12 +98,14 @@ struct HelpFormatter {
         } else {
             lines.append("Parameters:")
             let nameWidth = min((parameters.all.map(\.name.count).max() ?? 0) + 2, 30)
+            let docs = ParameterDocs.of(spec.fullName)
             for parameter in parameters.all {
                 var where_ = parameter.location.rawValue
                 if parameter.positional { where_ += ", 1st argument" }
                 let required = parameter.required ? palette.paint(" required", palette.error) : ""
                 lines.append("  " + parameter.name.padding(nameWidth) + "\(where_)  \(typeText(parameter.schema))" + required)
-                lines += details(parameter.schema, indent: 4, depth: 1)
+                lines += described(docs[parameter.name], indent: 4)
+                lines += details(parameter.schema, indent: 4, depth: 1, path: parameter.name, docs: docs)
             }
         }
         lines.append("Returns: " + resultText(spec.result))
@@ -114,7 +116,14 @@ struct HelpFormatter {
 
     /// Enum values and, for objects, their members (two levels, then `{...}`), each level
     /// indented two more columns than its parent.
-    private func details(_ schema: Schema, indent: Int, depth: Int) -> [String] {
+    /// A parameter's one-line description, dimmed and wrapped under it (nothing when the spec
+    /// has none).
+    private func described(_ text: String?, indent: Int) -> [String] {
+        guard let text, !text.isEmpty else { return [] }
+        return wrap(text, indent: indent).map { palette.paint($0, palette.dim) }
+    }
+
+    private func details(_ schema: Schema, indent: Int, depth: Int, path: String, docs: [String: String]) -> [String] {
         let pad = String(repeating: " ", count: indent)
         var lines: [String] = []
         if let values = schema.enumValues ?? schema.items?.enumValues, !values.isEmpty {
@@ -131,7 +140,8 @@ struct HelpFormatter {
             let member = members[name]!
             let mark = required.contains(name) ? palette.paint(" required", palette.error) : ""
             lines.append(pad + name.padding(nameWidth) + typeText(member) + mark)
-            lines += details(member, indent: indent + 2, depth: depth + 1)
+            lines += described(docs[path + "." + name], indent: indent + 2)
+            lines += details(member, indent: indent + 2, depth: depth + 1, path: path + "." + name, docs: docs)
         }
         return lines
     }

@@ -30,6 +30,7 @@ local function help(x)
     for _, p in ipairs(d.parameters) do
       out[#out + 1] = ("  %-28s %-6s %-8s%s%s"):format(p.name, p.where, p.type, p.required and " required" or "",
         p.enum and (" one of: " .. table.concat(p.enum, ", ")) or "")
+      if p.description then out[#out + 1] = "      " .. p.description end
     end
     out[#out + 1] = "  example: " .. d.example
   end
