@@ -79,7 +79,8 @@ def rss_kb(pid):
 
 
 def wrk_post(port, seconds):
-    """(requests/s, p50 ms, p99 ms, requests) of wrk POSTing unique deliveries."""
+    """(acknowledged/s, p50 ms, p99 ms, acknowledged, refused) of wrk POSTing unique deliveries:
+    a 503 (queue full, come back later) is not an acknowledgement."""
     out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", "-s", LOAD, f"http://127.0.0.1:{port}"],
                          check=True, text=True, stdout=subprocess.PIPE).stdout
 
@@ -87,8 +88,11 @@ def wrk_post(port, seconds):
         m = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out)
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    return (float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), millis("50%"), millis("99%"),
-            int(re.search(r"(\d+) requests in", out).group(1)))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    refused = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    refused = int(refused.group(1)) if refused else 0
+    return (float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) * (total - refused) / max(total, 1),
+            millis("50%"), millis("99%"), total - refused, refused)
 
 
 def count(port):
@@ -154,7 +158,7 @@ def measure(telnyx_lua, seconds):
     with tempfile.TemporaryDirectory() as folder:
         ours, port = start_serve(telnyx_lua, COUNTER_APP, folder)
         try:
-            rate, p50, p99, sent = wrk_post(port, seconds)
+            rate, p50, p99, sent, refused = wrk_post(port, seconds)
             handled = count(port)
         finally:
             stop(ours)
@@ -163,11 +167,11 @@ def measure(telnyx_lua, seconds):
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_listening(theirs_port)
-            t_rate, t_p50, t_p99, t_sent = wrk_post(theirs_port, seconds)
+            t_rate, t_p50, t_p99, t_sent, _ = wrk_post(theirs_port, seconds)
             t_handled = count(theirs_port)
         finally:
             stop(theirs)
         idle, peak = in_flight_rss(telnyx_lua, folder)
     return {"ours": rate, "theirs": t_rate, "p50_ms": p50, "p99_ms": p99, "theirs_p99_ms": t_p99,
-            "sent": sent, "handled": handled, "theirs_sent": t_sent, "theirs_handled": t_handled,
+            "sent": sent, "refused": refused, "handled": handled, "theirs_sent": t_sent, "theirs_handled": t_handled,
             "idle_rss_kb": idle, "in_flight_rss_kb": peak}
