@@ -43,14 +43,15 @@ telnyx.on("call.hangup", function(event)
 end)
 
 -- On the sandbox: play the caller once (pressing 1), check what they heard, and stop.
+local sandbox = require "telnyx.sandbox"
+
 local function demo()
-  local sandbox = require "telnyx.sandbox"
   local app = telnyx.call_control_applications.create{application_name = "attendant recipe",
     webhook_event_url = telnyx.server.url .. "/webhooks"}.data
   local number = telnyx.phone_numbers.list():first()
   telnyx.phone_numbers.update(number.id, {connection_id = app.id})
   local caller = "+13125550177"
-  sandbox.party{number = caller, digits = "1", hangup_after_ms = 5000}
+  sandbox.party{number = caller, digits = "1", hangup_after_ms = 2500}
   sandbox.party{number = SALES, answer_after_ms = 100}
   local call = sandbox.inbound_call{from = caller, to = number.phone_number}.data
   local ended = sandbox.wait_for_end(call.call_control_id, 20)
@@ -65,10 +66,4 @@ local function demo()
   return ok
 end
 
-if os.getenv("TELNYX_SANDBOX") == "1" and telnyx.server then
-  telnyx.spawn(function()
-    local ok, passed = pcall(demo)
-    if not ok then io.stderr:write("demo failed: ", tostring(passed), "\n") end
-    telnyx.stop((ok and passed) and 0 or 1)
-  end)
-end
+sandbox.demo(demo)

@@ -32,8 +32,9 @@ telnyx.on("message.finalized", function(event)
 end)
 
 -- On the sandbox: a customer asks for the opening hours; check the reply was delivered.
+local sandbox = require "telnyx.sandbox"
+
 local function demo()
-  local sandbox = require "telnyx.sandbox"
   local profile = telnyx.messaging_profiles.create{name = "autoreply recipe", whitelisted_destinations = {"US"},
     webhook_url = telnyx.server.url .. "/webhooks"}.data
   local number = telnyx.phone_numbers.list():first()
@@ -48,10 +49,4 @@ local function demo()
   return finalized[REPLIES.hours] == "delivered"
 end
 
-if os.getenv("TELNYX_SANDBOX") == "1" and telnyx.server then
-  telnyx.spawn(function()
-    local ok, passed = pcall(demo)
-    if not ok then io.stderr:write("demo failed: ", tostring(passed), "\n") end
-    telnyx.stop((ok and passed) and 0 or 1)
-  end)
-end
+sandbox.demo(demo)

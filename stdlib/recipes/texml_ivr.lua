@@ -35,15 +35,16 @@ telnyx.route("/texml/status", function(request)
 end)
 
 -- On the sandbox: a caller presses 2; check what they heard and that the call completed.
+local sandbox = require "telnyx.sandbox"
+
 local function demo()
-  local sandbox = require "telnyx.sandbox"
   local app = telnyx.texml_applications.create{friendly_name = "IVR recipe",
     voice_url = telnyx.server.url .. "/texml/ivr", voice_method = "post",
     status_callback = telnyx.server.url .. "/texml/status"}.data
   local number = telnyx.phone_numbers.list():first()
   telnyx.phone_numbers.update(number.id, {connection_id = app.id})
   local caller = "+13125550178"
-  sandbox.party{number = caller, digits = "2", hangup_after_ms = 5000}
+  sandbox.party{number = caller, digits = "2", hangup_after_ms = 2500}
   local call = sandbox.inbound_call{from = caller, to = number.phone_number}.data
   local ended = sandbox.wait_for_end(call.call_sid, 20)
   local heard = sandbox.heard(ended)
@@ -52,10 +53,4 @@ local function demo()
   return ok
 end
 
-if os.getenv("TELNYX_SANDBOX") == "1" and telnyx.server then
-  telnyx.spawn(function()
-    local ok, passed = pcall(demo)
-    if not ok then io.stderr:write("demo failed: ", tostring(passed), "\n") end
-    telnyx.stop((ok and passed) and 0 or 1)
-  end)
-end
+sandbox.demo(demo)

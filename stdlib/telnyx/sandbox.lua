@@ -72,6 +72,21 @@ function M.heard(call)
   return texts
 end
 
+--- For apps of `telnyx-lua serve` that show themselves: on the sandbox (`serve --sandbox`),
+-- runs `fn` as a task that plays the other side (a caller, a customer), then stops the server:
+-- status 0 when `fn` returns true, 1 when it returns anything else or fails. Elsewhere it does
+-- nothing and returns false, so the same file serves real traffic unchanged.
+function M.demo(fn)
+  if type(fn) ~= "function" then error("telnyx.sandbox.demo: expected a function, got " .. type(fn), 2) end
+  if os.getenv("TELNYX_SANDBOX") ~= "1" or not telnyx.server then return false end
+  telnyx.spawn(function()
+    local ok, passed = pcall(fn)
+    if not ok then io.stderr:write("demo failed: ", tostring(passed), "\n") end
+    telnyx.stop((ok and passed == true) and 0 or 1)
+  end)
+  return true
+end
+
 --- The key the sandbox signs its webhooks with (base64).
 function M.public_key()
   return M.request("GET", "/__sandbox/public_key").public_key

@@ -26,7 +26,6 @@ final class APILibrary {
     /// Pushes the internal table and registers it as the module `telnyx.runtime.api`.
     func install(_ lua: Lua) {
         ErrorTables.install(lua)
-        lua.newTable()
         let functions: [(String, LuaFunction)] = [
             ("start", { [unowned self] in try self.start($0) }),
             ("normalize", { [unowned self] in try self.normalize($0) }),
@@ -48,15 +47,7 @@ final class APILibrary {
                 return 1
             }),
         ]
-        for (name, function) in functions {
-            lua.push(function: function)
-            lua.setField(-2, name)
-        }
-        lua.getGlobal("package")
-        lua.getField(-1, "loaded")
-        lua.pushValue(at: -3)
-        lua.setField(-2, "telnyx.runtime.api")
-        lua.pop(3)
+        lua.registerModule("telnyx.runtime.api", functions: functions)
     }
 
     // MARK: Calls

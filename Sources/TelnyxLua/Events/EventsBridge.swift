@@ -24,7 +24,6 @@ final class EventsBridge {
     var attachment: Attachment?
 
     func install(_ lua: Lua) {
-        lua.newTable()
         let functions: [(String, LuaFunction)] = [
             ("take", { [unowned self] lua in
                 let limit = lua.toInteger(1).map { Int(clamping: max(0, $0)) } ?? .max
@@ -61,15 +60,7 @@ final class EventsBridge {
                 return 1
             }),
         ]
-        for (name, function) in functions {
-            lua.push(function: function)
-            lua.setField(-2, name)
-        }
-        lua.getGlobal("package")
-        lua.getField(-1, "loaded")
-        lua.pushValue(at: -3)
-        lua.setField(-2, "telnyx.runtime.events_host")
-        lua.pop(3)
+        lua.registerModule("telnyx.runtime.events_host", functions: functions)
     }
 
     private static func push(_ item: EventInbox.Item, on lua: Lua) {

@@ -73,6 +73,21 @@ public struct Lua {
         SwiftFunctionBox.push(function, on: state)
     }
 
+    /// Makes a table of `functions` the module `name`: `require(name)` returns it (nothing is
+    /// left on the stack). The host's internal modules are built this way.
+    func registerModule(_ name: String, functions: [(String, LuaFunction)]) {
+        newTable(recordCapacity: Int32(functions.count))
+        for (key, function) in functions {
+            push(function: function)
+            setField(-2, key)
+        }
+        _ = getGlobal("package")
+        _ = getField(-1, "loaded")
+        pushValue(at: -3)
+        setField(-2, name)
+        pop(3)
+    }
+
     // MARK: Reading
 
     public func isNoneOrNil(_ index: Int32) -> Bool { tl_isnoneornil(state, index) != 0 }
