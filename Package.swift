@@ -51,10 +51,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        // What the sandbox's and `serve`'s HTTP servers share: the slow-client guard.
+        // What the sandbox's and `serve`'s HTTP servers share: the slow-client guard, the request reader.
         .target(
             name: "ServerSupport",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // `telnyx-lua serve`'s listener: signature checks, acknowledgement, the inbox Lua reads.
         .target(
             name: "TelnyxEvents",

@@ -22,8 +22,7 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     private let shared: Shared
     private let connectionGuard: ConnectionGuard
-    private var head: HTTPRequestHead?
-    private var body: ByteBuffer?
+    private var reader: RequestReader
     /// After a 413 the rest of the body is read and dropped, up to a bound; then a keep-alive
     /// connection serves its next request (closing while the client still uploads could reset
     /// the connection before it read the 413), any other closes.
@@ -34,6 +33,7 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     init(shared: Shared, connectionGuard: ConnectionGuard) {
         self.shared = shared
         self.connectionGuard = connectionGuard
+        reader = RequestReader(limit: shared.settings.maxBodyBytes)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -52,37 +52,21 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             }
             return
         }
-        switch part {
-        case .head(let requestHead):
-            head = requestHead
-            body = nil
-            if let length = requestHead.headers.first(name: "content-length"),
-                Int(length).map({ $0 > shared.settings.maxBodyBytes }) ?? !length.isEmpty
-            {
-                refuseTooLarge(requestHead, context: context)
-            }
-        case .body(var chunk):
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > shared.settings.maxBodyBytes, let requestHead = head {
-                refuseTooLarge(requestHead, context: context)
-                return
-            }
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-        case .end:
-            guard let requestHead = head else { return }
-            head = nil
+        switch reader.read(part) {
+        case .reading:
+            break
+        case .tooLarge(let requestHead, let received):
+            refuseTooLarge(requestHead, received: received, context: context)
+        case .complete(let requestHead, let body):
             connectionGuard.requestRead()
-            let bytes = body.map { Array($0.readableBytesView) } ?? []
-            body = nil
-            handle(requestHead, body: bytes, context: context)
+            handle(requestHead, body: body, context: context)
         }
     }
 
-    private func refuseTooLarge(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func refuseTooLarge(_ requestHead: HTTPRequestHead, received: Int, context: ChannelHandlerContext) {
         refused = true
         keepAliveAfterDrain = requestHead.isKeepAlive
-        drained = body?.readableBytes ?? 0
-        head = nil
-        body = nil
+        drained = received
         connectionGuard.requestRead()
         connectionGuard.draining()
         shared.log(EventLog.line(what: "\(requestHead.method.rawValue) \(requestHead.uri)", call: nil, outcome: "413",
@@ -93,10 +77,7 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     private func handle(_ requestHead: HTTPRequestHead, body: [UInt8], context: ChannelHandlerContext) {
-        let uri = requestHead.uri
-        let question = uri.firstIndex(of: "?")
-        let path = question.map { String(uri[..<$0]) } ?? uri
-        let query = question.map { String(uri[uri.index(after: $0)...]) } ?? ""
+        let (path, query) = RequestReader.split(requestHead.uri)
         let method = requestHead.method.rawValue
         let headers = requestHead.headers.map { ($0.name.lowercased(), $0.value) }
         let keepAlive = requestHead.isKeepAlive

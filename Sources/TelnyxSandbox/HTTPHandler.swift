@@ -12,8 +12,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let core: SandboxCore
     private let connectionGuard: ConnectionGuard?
-    private var head: HTTPRequestHead?
-    private var body: ByteBuffer?
+    private var reader: RequestReader
     /// A request refused for its size: the rest of its body is read and dropped (so the client,
     /// still uploading, gets to read the 413 instead of a reset); then the connection serves the
     /// next request, or closes when the client asked it to.
@@ -25,6 +24,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     init(core: SandboxCore, connectionGuard: ConnectionGuard? = nil) {
         self.core = core
         self.connectionGuard = connectionGuard
+        reader = RequestReader(limit: core.limits.maxBodyBytes)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -32,32 +32,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             drain(unwrapInboundIn(data), context: context)
             return
         }
-        switch unwrapInboundIn(data) {
-        case .head(let requestHead):
-            head = requestHead
-            body = nil
-            let announced = requestHead.headers.first(name: "content-length").flatMap { Int($0) }
-            let lengthText = requestHead.headers.first(name: "content-length")
-            // Refused before a byte of the body is read: a length too big for an Int is too big.
-            if let lengthText, announced.map({ $0 > core.limits.maxBodyBytes }) ?? Self.isDigits(lengthText) {
-                refuseTooLarge(requestHead, context: context)
-            }
-        case .body(var chunk):
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > core.limits.maxBodyBytes, let requestHead = head {
-                refuseTooLarge(requestHead, context: context)
-                return
-            }
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-        case .end:
-            guard let requestHead = head else { return }
-            head = nil
+        switch reader.read(unwrapInboundIn(data)) {
+        case .reading:
+            break
+        case .tooLarge(let requestHead, let received):
+            refuseTooLarge(requestHead, received: received, context: context)
+        case .complete(let requestHead, let bytes):
             connectionGuard?.requestRead()
-            let bytes = body.map { Array($0.readableBytesView) } ?? []
-            body = nil
-            let uri = requestHead.uri
-            let question = uri.firstIndex(of: "?")
-            let path = question.map { String(uri[..<$0]) } ?? uri
-            let query = question.map { String(uri[uri.index(after: $0)...]) } ?? ""
+            let (path, query) = RequestReader.split(requestHead.uri)
             let ip = context.channel.remoteAddress?.ipAddress ?? ""
             let request = IncomingRequest(
                 method: requestHead.method.rawValue, path: path, rawQuery: query,
@@ -102,30 +84,21 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Answers 413 at once; the rest of the body is drained (`drain`). The body is never
     /// gathered, so a 100 MB upload costs no more memory than the limit.
-    private func refuseTooLarge(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func refuseTooLarge(_ requestHead: HTTPRequestHead, received: Int, context: ChannelHandlerContext) {
         refused = true
         keepAliveAfterDrain = requestHead.isKeepAlive
-        drained = body?.readableBytes ?? 0
-        head = nil
-        body = nil
+        drained = received
         connectionGuard?.requestRead()
         connectionGuard?.draining()
         let limit = core.limits.maxBodyBytes
         var reply = Reply.error(
             413, code: "10015", title: "Request body too large",
             detail: "The request body is larger than the sandbox accepts (\(limit) bytes).")
-        let uri = requestHead.uri
-        let question = uri.firstIndex(of: "?")
-        reply.logNumber = core.log.begin(
-            method: requestHead.method.rawValue, path: question.map { String(uri[..<$0]) } ?? uri,
-            query: question.map { String(uri[uri.index(after: $0)...]) } ?? "", body: [])
+        let (path, query) = RequestReader.split(requestHead.uri)
+        reply.logNumber = core.log.begin(method: requestHead.method.rawValue, path: path, query: query, body: [])
         // Keep-alive as asked: an HTTP client still uploading treats `connection: close` on an
         // early answer as the end of the connection and reports an I/O error, not the 413.
         send(reply, keepAlive: keepAliveAfterDrain, version: requestHead.version, context: context)
-    }
-
-    private static func isDigits(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     private func send(_ reply: Reply, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
