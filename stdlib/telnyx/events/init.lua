@@ -131,13 +131,14 @@ local function submit_event(event)
   end})
 end
 
+local function unescape(s)
+  return (s:gsub("+", " "):gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
+end
+
 -- application/x-www-form-urlencoded (query strings too) into a table; a repeated name keeps the last.
 local function decode_form(text, into)
   for pair in text:gmatch("[^&]+") do
     local name, value = pair:match("^([^=]*)=?(.*)$")
-    local function unescape(s)
-      return (s:gsub("+", " "):gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
-    end
     into[unescape(name)] = unescape(value)
   end
   return into
