@@ -52,9 +52,16 @@ public final class EventInbox: @unchecked Sendable {
     private let maxQueued: Int
     private let maxQueuedBytes: Int
     private let rememberedIDs: Int
+    /// Deliveries, bounded by `maxQueued` and `maxQueuedBytes`.
     private var queue: [Item] = []
     private var head = 0
     private var queuedBytes = 0
+    /// Route requests: a caller is waiting on each (a TeXML fetch), so they are handed out
+    /// before deliveries, which are acknowledged already; each holds its connection open, so
+    /// the server's connection limit bounds their count, and a byte budget of their own (the
+    /// same size as the deliveries') their memory.
+    private var routeQueue: [Item] = []
+    private var routeBytes = 0
     private var nextToken = 1
     private var responders: [Int: @Sendable (Response) -> Void] = [:]
     private var routes: [Route] = []
@@ -94,14 +101,23 @@ public final class EventInbox: @unchecked Sendable {
             lock.unlock()
             throw .stopping
         }
-        if queue.count - head >= maxQueued || queuedBytes + body.count > maxQueuedBytes {
+        let full = kind == .delivery
+            ? queue.count - head >= maxQueued || queuedBytes + body.count > maxQueuedBytes
+            : routeBytes + body.count > maxQueuedBytes
+        if full {
             lock.unlock()
             throw .full
         }
         let token = nextToken
         nextToken += 1
-        queue.append(Item(kind: kind, token: token, method: method, path: path, query: query, headers: headers, body: body))
-        queuedBytes += body.count
+        let item = Item(kind: kind, token: token, method: method, path: path, query: query, headers: headers, body: body)
+        if kind == .route {
+            routeQueue.append(item)
+            routeBytes += body.count
+        } else {
+            queue.append(item)
+            queuedBytes += body.count
+        }
         if let respond { responders[token] = respond }
         let wake = self.wake
         lock.unlock()
@@ -143,11 +159,13 @@ public final class EventInbox: @unchecked Sendable {
         }
     }
 
-    /// Takes up to `limit` queued items, oldest first.
+    /// Takes up to `limit` queued items: route requests first, then deliveries, each oldest first.
     public func take(limit: Int = .max) -> [Item] {
         locked {
-            let end = head + min(queue.count - head, max(0, limit))  // no head + Int.max
-            let items = Array(queue[head..<end])
+            let routes = routeQueue.prefix(max(0, limit))
+            routeQueue.removeFirst(routes.count)
+            let end = head + min(queue.count - head, max(0, limit - routes.count))  // no head + Int.max
+            let items = Array(routes) + Array(queue[head..<end])
             head = end
             if head == queue.count {
                 queue.removeAll(keepingCapacity: queue.count < 4096)
@@ -156,7 +174,9 @@ public final class EventInbox: @unchecked Sendable {
                 queue.removeFirst(head)
                 head = 0
             }
-            for item in items { queuedBytes -= item.body.count }
+            for item in items {
+                if item.kind == .delivery { queuedBytes -= item.body.count } else { routeBytes -= item.body.count }
+            }
             return items
         }
     }
@@ -170,7 +190,7 @@ public final class EventInbox: @unchecked Sendable {
     }
 
     /// Items queued and not taken yet.
-    public var queuedCount: Int { locked { queue.count - head } }
+    public var queuedCount: Int { locked { queue.count - head + routeQueue.count } }
 
     /// Refuses every new request from now on; what was accepted is still handed out.
     public func stop() {

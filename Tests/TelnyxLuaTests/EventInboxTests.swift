@@ -46,6 +46,14 @@ import TelnyxEvents
         #expect(inbox.take(limit: 2).map { String(decoding: $0.body, as: UTF8.self) } == ["aaaa", "bbbb"])
         try offer("dddd")
         #expect(inbox.take().map { String(decoding: $0.body, as: UTF8.self) } == ["cc", "dddd"])
+        // Route requests (a caller waits on each) pass a full delivery queue and come out first.
+        try offer("e1")
+        try offer("e2")
+        try offer("e3")
+        #expect(throws: EventInbox.Refusal.full) { try offer("e4") }
+        try inbox.offer(kind: .route, method: "POST", path: "/texml", query: "", headers: [], body: Array("r".utf8)) { _ in }
+        #expect(inbox.take(limit: 2).map { String(decoding: $0.body, as: UTF8.self) } == ["r", "e1"])
+        #expect(inbox.queuedCount == 2)
         inbox.stop()
         #expect(throws: EventInbox.Refusal.stopping) { try offer("e") }
     }

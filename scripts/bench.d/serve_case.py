@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -99,7 +100,13 @@ def count(port):
     """What the receiver says it handled, once the count stops moving."""
     last, stable = -1, 0
     while stable < 3:
-        value = int(urllib.request.urlopen(f"http://127.0.0.1:{port}/count", timeout=10).read())
+        try:
+            value = int(urllib.request.urlopen(f"http://127.0.0.1:{port}/count", timeout=10).read())
+        except urllib.error.HTTPError as error:  # a 503 while the handlers catch up: ask again
+            if error.code != 503:
+                raise
+            time.sleep(0.2)
+            continue
         stable = stable + 1 if value == last else 0
         last = value
         time.sleep(0.2)
