@@ -39,6 +39,32 @@ import Testing
         }
     }
 
+    /// The SDKs' spellings are aliases: Python's `from_` and flattened `page_size`, the
+    /// JavaScript SDK's camelCase; the same parameter under two spellings is refused.
+    @Test func theSDKsSpellingsAreAccepted() async throws {
+        try await withSandbox { h in
+            try await h.resetLog()
+            let r = try await h.run("""
+                for _ in telnyx.phone_numbers.list{page_size = 2, page_number = 3} do break end
+                telnyx.messages.send{from_ = "+13125550100", to = "+13125550101", text = "hi"}
+                telnyx.calls.dial{connectionId = "c1", from = "+13125550100", to = "+13125550101"}
+                local twice = select(2, pcall(telnyx.messages.send, {from_ = "+1", from = "+2", to = "+3", text = "x"}))
+                local clash = select(2, pcall(telnyx.phone_numbers.list, {page_size = 2, page = {size = 3}}))
+                return tostring(twice), tostring(clash)
+                """)
+            #expect(r[0].stringValue?.contains("'from' is given twice (also as 'from_')") == true)
+            #expect(r[1].stringValue?.contains("'page.size' is given twice (also as 'page_size')") == true)
+            let log = try await h.requests()["requests"]?.arrayValue ?? []
+            // (The paginator may also have prefetched page 4 before the loop broke.)
+            #expect(log.first?["query"]?.stringValue == "page%5Bnumber%5D=3&page%5Bsize%5D=2")
+            let posts = log.filter { $0["method"]?.stringValue == "POST" }
+            #expect(posts.compactMap { $0["path"]?.stringValue } == ["/messages", "/calls"])
+            let sent = posts.compactMap { $0["body"]?.stringValue }.joined(separator: " ")
+            #expect(sent.contains(#""from":"+13125550100""#) && !sent.contains("from_"))
+            #expect(sent.contains(#""connection_id":"c1""#) && !sent.contains("connectionId"))
+        }
+    }
+
     @Test func positionalParamsAndOneTableReachTheSameRecord() async throws {
         try await withSandbox { h in
             let id = try #require(h.server.seededID(route: "/phone_numbers/{id}", parameter: "id"))

@@ -100,6 +100,68 @@ struct CallBuilder {
             lua.pushValue(at: positional)
             lua.setField(result, name)
         }
+        if spec.checked { try applySDKSpellings(result) }
+    }
+
+    /// The SDKs' own spellings of parameter names, taken as aliases so that an SDK example
+    /// translates without thinking: Python's `from_` (a reserved word escaped) is `from`, its
+    /// flattened `page_size` is `page = {size = ...}`, and the JavaScript SDK's `connectionId` is
+    /// `connection_id`. Only names the method does not know are read this way; a parameter given
+    /// under both spellings is refused.
+    private func applySDKSpellings(_ table: Int32) throws(ParameterChecker.Failure) {
+        let objects = (spec.query?.properties ?? [:]).merging(spec.body?.properties ?? [:]) { first, _ in first }
+        let known = Set(Self.sdkPathNames(spec).map(\.sdk)).union(objects.keys)
+        var renames: [(from: String, to: String, member: String?)] = []
+        lua.pushNil()
+        while lua_next(lua.state, table) != 0 {
+            lua.pop()
+            guard let key = lua.toString(-1), !known.contains(key) else { continue }
+            let snake = Self.snakeCase(key)
+            if key.hasSuffix("_"), known.contains(String(key.dropLast())) {
+                renames.append((key, String(key.dropLast()), nil))
+            } else if snake != key, known.contains(snake) {
+                renames.append((key, snake, nil))
+            } else if let split = snake.firstIndex(of: "_"),
+                let parent = objects[String(snake[..<split])], parent.types.contains(.object),
+                parent.properties[String(snake[snake.index(after: split)...])] != nil
+            {
+                renames.append((key, String(snake[..<split]), String(snake[snake.index(after: split)...])))
+            }
+        }
+        for (from, to, member) in renames {
+            lua.getField(table, from)
+            let value = lua.absolute(-1)
+            let existing = lua.getField(table, to)
+            if let member {
+                if existing == LUA_TNIL {
+                    lua.pop()
+                    lua.newTable()
+                    lua.pushValue(at: -1)
+                    lua.setField(table, to)
+                } else if existing != LUA_TTABLE {
+                    let given = lua.typeName(at: -1)
+                    lua.pop(2)
+                    throw checker.fail("'\(from)' is '\(to).\(member)', and '\(to)' is given as a \(given) too")
+                }
+                if lua.getField(-1, member) != LUA_TNIL {
+                    lua.pop(3)
+                    throw checker.fail("'\(to).\(member)' is given twice (also as '\(from)')")
+                }
+                lua.pop()
+                lua.pushValue(at: value)
+                lua.setField(-2, member)
+                lua.pop(2)
+            } else {
+                if existing != LUA_TNIL {
+                    lua.pop(2)
+                    throw checker.fail("'\(to)' is given twice (also as '\(from)')")
+                }
+                lua.pop()
+                lua.setField(table, to)
+            }
+            lua.pushNil()
+            lua.setField(table, from)
+        }
     }
 
     /// Builds the request from the normalized table at `index` (see pushNormalizedParams).
