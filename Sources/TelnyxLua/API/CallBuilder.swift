@@ -109,20 +109,23 @@ struct CallBuilder {
     /// `connection_id`. Only names the method does not know are read this way; a parameter given
     /// under both spellings is refused.
     private func applySDKSpellings(_ table: Int32) throws(ParameterChecker.Failure) {
-        let objects = (spec.query?.properties ?? [:]).merging(spec.body?.properties ?? [:]) { first, _ in first }
-        let known = Set(Self.sdkPathNames(spec).map(\.sdk)).union(objects.keys)
+        // Per call, so no allocation unless a name is unknown: lookups in the schemas as they are.
+        let query = spec.query?.properties ?? [:], body = spec.body?.properties ?? [:]
+        let pathNames = Self.sdkPathNames(spec).map(\.sdk)
+        let known = { (name: String) in query[name] != nil || body[name] != nil || pathNames.contains(name) }
+        let objects = { (name: String) in query[name] ?? body[name] }
         var renames: [(from: String, to: String, member: String?)] = []
         lua.pushNil()
         while lua_next(lua.state, table) != 0 {
             lua.pop()
-            guard let key = lua.toString(-1), !known.contains(key) else { continue }
+            guard let key = lua.toString(-1), !known(key) else { continue }
             let snake = Self.snakeCase(key)
-            if key.hasSuffix("_"), known.contains(String(key.dropLast())) {
+            if key.hasSuffix("_"), known(String(key.dropLast())) {
                 renames.append((key, String(key.dropLast()), nil))
-            } else if snake != key, known.contains(snake) {
+            } else if snake != key, known(snake) {
                 renames.append((key, snake, nil))
             } else if let split = snake.firstIndex(of: "_"),
-                let parent = objects[String(snake[..<split])], parent.types.contains(.object),
+                let parent = objects(String(snake[..<split])), parent.types.contains(.object),
                 parent.properties[String(snake[snake.index(after: split)...])] != nil
             {
                 renames.append((key, String(snake[..<split]), String(snake[snake.index(after: split)...])))
