@@ -45,6 +45,9 @@ public final class EventInbox: @unchecked Sendable {
         }
     }
 
+    /// The longest event id accepted: Telnyx's are UUIDs; the ids remembered stay small.
+    public static let maxEventIDBytes = 256
+
     /// Why `offer` refused an item.
     public enum Refusal: Error { case full, stopping }
 
@@ -65,8 +68,10 @@ public final class EventInbox: @unchecked Sendable {
     private var nextToken = 1
     private var responders: [Int: @Sendable (Response) -> Void] = [:]
     private var routes: [Route] = []
-    private var seen: Set<String> = []
-    private var seenOrder: [String] = []
+    /// Ids as bytes: Swift's String equality is canonical equivalence, so "café" written two
+    /// ways would be one id, and a distinct event would be taken for a redelivery.
+    private var seen: Set<[UInt8]> = []
+    private var seenOrder: [[UInt8]] = []
     private var seenNext = 0
     private var stopped = false
     private var wake: (@Sendable () -> Void)?
@@ -124,9 +129,11 @@ public final class EventInbox: @unchecked Sendable {
         wake?()
     }
 
-    /// Whether event `id` was seen before; remembers it (the oldest ids are forgotten first).
-    public func isRedelivery(of id: String) -> Bool {
-        locked {
+    /// Whether event id `text` was seen before; remembers it (the oldest ids are forgotten
+    /// first). Ids are short (the server refuses longer than `maxEventIDBytes`).
+    public func isRedelivery(of text: String) -> Bool {
+        let id = Array(text.utf8)
+        return locked {
             if seen.contains(id) { return true }
             if seenOrder.count < rememberedIDs {
                 seenOrder.append(id)

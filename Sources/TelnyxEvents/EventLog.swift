@@ -23,7 +23,7 @@ public enum EventLog {
     /// One line: `TIME WHAT CALL OUTCOME [DETAIL]`; an unknown call id is written `-`.
     public static func line(what: String, call: String?, outcome: String, detail: String = "") -> String {
         let call = (call?.isEmpty ?? true) ? "-" : call!
-        let tail = detail.isEmpty ? "" : " " + detail
+        let tail = detail.isEmpty ? "" : " " + sanitized(detail, spaces: true, limit: 240)
         return "\(timestamp()) \(sanitized(what, spaces: true)) \(sanitized(call)) \(outcome)\(tail)"
     }
 
@@ -44,10 +44,10 @@ public enum EventLog {
     /// Request-controlled text cut to one short line of printable characters, so a hostile
     /// delivery cannot forge log lines or flood the log.
     /// Spaces are kept only where asked (`POST /path`), so the call id stays one column.
-    public static func sanitized(_ text: String, spaces: Bool = false) -> String {
+    public static func sanitized(_ text: String, spaces: Bool = false, limit: Int = 120) -> String {
         var out = ""
-        for scalar in text.unicodeScalars.prefix(120) {
-            let unsafe = scalar.value < 0x20 || scalar.value == 0x7f || (!spaces && scalar == " ")
+        for scalar in text.unicodeScalars.prefix(limit) {
+            let unsafe = scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0) || (!spaces && scalar == " ")
             out.unicodeScalars.append(unsafe ? "_" : scalar)
         }
         return out.isEmpty ? "-" : out

@@ -123,6 +123,10 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             return answer(400, "Bad request", "the body is not a JSON object (a Telnyx webhook envelope)")
         }
         let data = envelope["data"] ?? envelope
+        if let id = data["id"]?.stringValue, id.utf8.count > EventInbox.maxEventIDBytes {
+            shared.log(EventLog.line(what: "POST \(path)", call: nil, outcome: "400", detail: "event id too long"))
+            return answer(400, "Bad request", "data.id is longer than \(EventInbox.maxEventIDBytes) bytes")
+        }
         if let id = data["id"]?.stringValue, shared.inbox.isRedelivery(of: id) {
             let payload = data["payload"]
             let call = payload?["call_control_id"]?.stringValue ?? payload?["id"]?.stringValue

@@ -59,6 +59,9 @@ public final class EventServer: Sendable {
                 guard admitted else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0 -= 1 } }
                 return channel.eventLoop.makeCompletedFuture {
+                    // A client that pipelines requests and never reads the answers stops being
+                    // read once its answers back up, so they cannot pile up in memory.
+                    try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
                     let connectionGuard = ConnectionGuard(readTimeout: settings.requestReadTimeout, idleTimeout: settings.idleTimeout)
                     try channel.pipeline.syncOperations.addHandler(connectionGuard)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)

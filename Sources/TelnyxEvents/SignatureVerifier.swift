@@ -9,20 +9,51 @@ public struct SignatureVerifier: Sendable {
     public static let timestampHeader = "telnyx-timestamp"
 
     /// Why a request was refused; `reason` is what the 401 and the log line say.
-    public struct Refusal: Error, Sendable, Equatable {
+    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         public let code: String
         public let reason: String
+        public var description: String { reason }
     }
 
     /// The key's 32 raw bytes (swift-crypto's key type is not Sendable; rebuilding it is cheap).
     private let keyBytes: [UInt8]
     private let tolerance: Double
 
-    /// A verifier for `publicKey` (32 raw bytes); throws when the bytes are not an Ed25519 key.
+    /// A verifier for `publicKey` (32 raw bytes); throws when the bytes are not an Ed25519 key,
+    /// or are a point of small order, for which one forged signature verifies any message.
     public init(publicKey: [UInt8], tolerance: Double = 300) throws {
-        _ = try Curve25519.Signing.PublicKey(rawRepresentation: publicKey)
+        let key = try Curve25519.Signing.PublicKey(rawRepresentation: publicKey)
+        if Self.isSmallOrder(publicKey) || Self.acceptsForgery(key) {
+            throw Refusal(code: "weak_key", reason: "the public key is a point of small order, for which signatures can be forged")
+        }
         keyBytes = publicKey
         self.tolerance = tolerance
+    }
+
+    /// The encodings of the points of small order (libsodium's list), the sign bit ignored.
+    private static let smallOrder: [[UInt8]] = [
+        [0x00] + Array(repeating: 0, count: 31),
+        [0x01] + Array(repeating: 0, count: 31),
+        [0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+         0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05],
+        [0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+         0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a],
+        [0xec] + Array(repeating: 0xff, count: 30) + [0x7f],
+        [0xed] + Array(repeating: 0xff, count: 30) + [0x7f],
+        [0xee] + Array(repeating: 0xff, count: 30) + [0x7f],
+    ]
+
+    private static func isSmallOrder(_ key: [UInt8]) -> Bool {
+        var masked = key
+        masked[31] &= 0x7f
+        return smallOrder.contains(masked)
+    }
+
+    /// Whether the signature (R = the identity, S = 0) verifies any of 64 fixed messages: it
+    /// does for a small-order key on one message in eight at least; never for a sound key.
+    private static func acceptsForgery(_ key: Curve25519.Signing.PublicKey) -> Bool {
+        let forged = [UInt8]([0x01] + Array(repeating: 0, count: 63))
+        return (0..<64).contains { key.isValidSignature(forged, for: Array("telnyx-lua key check \($0)".utf8)) }
     }
 
     /// A public key as Telnyx shows it (base64 of 32 bytes), or nil with what is wrong.

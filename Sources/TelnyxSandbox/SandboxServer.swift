@@ -35,7 +35,9 @@ public final class SandboxServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // First, on raw bytes: the read and idle deadlines (see ConnectionGuard).
+                    // Answers a client never reads stop its requests being read (no pile-up).
+                    try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
+                    // Then, on raw bytes: the read and idle deadlines (see ConnectionGuard).
                     let connectionGuard = ConnectionGuard(
                         readTimeout: core.limits.requestReadTimeout, idleTimeout: core.limits.idleTimeout)
                     try channel.pipeline.syncOperations.addHandler(connectionGuard)

@@ -102,7 +102,7 @@ struct Options {
             i += 1
         }
         if i < arguments.count { scriptIndex = i }
-        if serve != nil {
+        if serve != nil && !showHelp {
             guard let script, script != "-" else { throw UsageError(description: "serve needs the app's file (telnyx-lua serve app.lua)") }
             if interactive || !steps.isEmpty { throw UsageError(description: "serve runs one app file; -i, -e and -l do not apply") }
         }

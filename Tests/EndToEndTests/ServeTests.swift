@@ -297,3 +297,124 @@ final class SlowClient {
         #expect(serve.stop() == 0)
     }
 }
+
+/// What a red-team session found in the first version, each pinned (see docs/events.md).
+@Suite(.serialized) struct ServeHardeningTests {
+    let signer = Signer()
+
+    @Test func aRouteAnswerHTTPCannotCarryIsA500AndTheServerStaysUp() async throws {
+        let serve = try ServeProcess(app: """
+            telnyx.route("/r", function(req)
+              return {status = tonumber(req.query.s or "200"), headers = {[req.query.n or "x-a"] = "1"}, body = "ok"}
+            end, {verify = false})
+            """, publicKey: signer.publicKey)
+        defer { serve.stop() }
+        for query in ["n=%C3%A9", "n=a%20b", "n=", "s=101"] {
+            let answer = try await signer.post(serve.url + "/r?" + query, "", headers: [])
+            #expect(answer.status == 500, "\(query): \(answer.status)")
+        }
+        let noContent = try await signer.post(serve.url + "/r?s=204", "", headers: [])
+        #expect(noContent.status == 204 && noContent.body.isEmpty)
+        #expect(try await signer.post(serve.url + "/r", "", headers: []).body == "ok")
+        #expect(serve.stop() == 0)
+        #expect(serve.stderr.contains("header name é is not an HTTP token"))
+    }
+
+    @Test func aSignedPostsParamsAreItsBodyNotAQueryAddedToIt() async throws {
+        let serve = try ServeProcess(app: """
+            telnyx.route("/texml/ivr", function(req)
+              return "<Response><Say>" .. tostring(req.params.Digits) .. "/" .. tostring(req.query.Digits) .. "</Say></Response>"
+            end)
+            """, publicKey: signer.publicKey)
+        defer { serve.stop() }
+        let body = "CallSid=CA1&From=%2B13125550000"
+        let headers = signer.headers(for: body)
+        let answer = try await signer.post(serve.url + "/texml/ivr?Digits=1", body, headers: headers,
+                                           contentType: "application/x-www-form-urlencoded")
+        #expect(answer.body == "<Response><Say>nil/1</Say></Response>")
+        #expect(serve.stop() == 0)
+    }
+
+    @Test func longEventIDsAreRefusedAndIDsAreComparedAsBytes() async throws {
+        let serve = try ServeProcess(app: #"telnyx.on("*", function(e) print("handled", #e.id) end)"#, publicKey: signer.publicKey)
+        defer { serve.stop() }
+        let long = Signer.envelope("call.hangup", id: String(repeating: "a", count: 300), payload: [:])
+        #expect(try await signer.post(serve.url + "/", long).status == 400)
+        // "café" composed and decomposed: two different ids, two events.
+        #expect(try await signer.post(serve.url + "/", Signer.envelope("x.y", id: "caf\u{E9}", payload: [:])).status == 200)
+        let second = try await signer.post(serve.url + "/", Signer.envelope("x.y", id: "cafe\u{301}", payload: [:]))
+        #expect(second.status == 200 && !second.body.contains("duplicate"))
+        #expect(serve.waitFor { $0.components(separatedBy: "handled").count - 1 == 2 })
+        #expect(serve.stop() == 0)
+    }
+
+    @Test func aClientThatNeverReadsItsAnswersCannotGrowTheServer() throws {
+        let serve = try ServeProcess(app: "", publicKey: signer.publicKey)
+        defer { serve.stop() }
+        let before = try Self.rssKB(serve.process.processIdentifier)
+        let port = UInt16(serve.url.split(separator: ":").last!)!
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var size: Int32 = 4096
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        let block = Array(String(repeating: "GET /nothing-here HTTP/1.1\r\nhost: x\r\n\r\n", count: 5000).utf8)
+        let deadline = Date().addingTimeInterval(5)
+        var sent = 0
+        var blocked = false
+        while Date() < deadline {
+            let n = block.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 {
+                blocked = true  // a whole second without a byte read: the server stopped reading
+                break
+            }
+            sent += n
+        }
+        let after = try Self.rssKB(serve.process.processIdentifier)
+        print("serve: \(sent) bytes of pipelined requests sent unread; RSS \(before) -> \(after) kB")
+        // Without back-pressure the server reads on and answers into memory (measured: 8 MB/s).
+        #expect(blocked, "the server kept reading requests whose answers were not read (\(sent) bytes)")
+        #expect(after - before < 30_000, "RSS grew from \(before) kB to \(after) kB after \(sent) bytes of unread requests")
+        #expect(serve.stop() == 0)
+    }
+
+    @Test func weakKeysInsecureHelpAndAReplayFileOutsideTheFolderUnderSafe() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("telnyx-serve-h-\(UUID().uuidString)")
+        let app = folder.appendingPathComponent("app")
+        try FileManager.default.createDirectory(at: app, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #"telnyx.on("*", function(e) print("handled", e.id) end)"#.write(to: app.appendingPathComponent("app.lua"), atomically: true, encoding: .utf8)
+        // The identity point: one forged signature would verify every message.
+        let weak = try Binaries.run(Binaries.telnyxLua, ["serve", "--port", "0", "--public-key", "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "app.lua"], directory: app)
+        #expect(weak.status == 1 && weak.stderr.contains("small order"), "\(weak.stderr)")
+        let help = try Binaries.run(Binaries.telnyxLua, ["serve", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("usage: telnyx-lua serve"))
+        try (Signer.envelope("call.hangup", id: "outside-1", payload: [:]) + "\n").write(
+            to: folder.appendingPathComponent("events.jsonl"), atomically: true, encoding: .utf8)
+        let replay = try Binaries.run(Binaries.telnyxLua, ["serve", "--safe", "--replay", "../events.jsonl", "app.lua"], directory: app)
+        #expect(replay.status == 0 && replay.stdout == "handled\toutside-1\n", "\(replay.stderr)")
+    }
+
+    @Test func insecureMeansUncheckedEvenWithAKeyInTheEnvironment() async throws {
+        let serve = try ServeProcess(app: #"telnyx.on("*", function(e) print("handled", e.id) end)"#, flags: ["--insecure"],
+                                     publicKey: signer.publicKey)
+        defer { serve.stop() }
+        #expect(try await signer.post(serve.url + "/", Signer.envelope("x.y", id: "unsigned", payload: [:]), headers: []).status == 200)
+        #expect(serve.waitFor { $0.contains("handled\tunsigned") })
+        #expect(serve.stop() == 0)
+    }
+
+    static func rssKB(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+}

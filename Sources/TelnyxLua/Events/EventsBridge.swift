@@ -92,20 +92,25 @@ final class EventsBridge {
     /// respond(token, status, headers, body) -> boolean
     private func respond(_ lua: Lua) throws -> Int32 {
         guard let token = lua.toInteger(1) else { throw lua.argumentError(1, "request token expected") }
-        guard let status = lua.toInteger(2), (100...599).contains(status) else {
-            throw lua.argumentError(2, "an HTTP status (100-599) expected")
+        guard let status = lua.toInteger(2), (200...599).contains(status) else {
+            throw lua.argumentError(2, "an HTTP status (200-599) expected")
         }
         var headers: [(String, String)] = []
         if lua.isTable(3) {
             lua.pushNil()
             while lua_next(lua.state, 3) != 0 {
-                if let name = lua.toString(-2), let value = lua.toString(-1), Self.isHeaderSafe(name), Self.isHeaderSafe(value) {
-                    headers.append((name.lowercased(), value))
+                guard let name = lua.toString(-2), Self.isToken(name) else {
+                    throw LuaError.raise("route handler: header name \(lua.describe(-2)) is not an HTTP token (letters, digits, !#$%&'*+-.^_`|~)")
                 }
+                guard let value = lua.toString(-1), Self.isHeaderValue(value) else {
+                    throw LuaError.raise("route handler: header '\(name)' must be a string without CR, LF or NUL")
+                }
+                headers.append((name.lowercased(), value))
                 lua.pop()
             }
         }
-        let body = lua.toBytes(4).map(Array.init) ?? []
+        // No body where HTTP allows none (the next answer on the connection would start with it).
+        let body = status == 204 || status == 304 ? [] : lua.toBytes(4).map(Array.init) ?? []
         guard let inbox = attachment?.inbox else {
             lua.push(false)
             return 1
@@ -114,8 +119,16 @@ final class EventsBridge {
         return 1
     }
 
-    /// A header name or value that cannot split the response (no CR, LF or NUL).
-    private static func isHeaderSafe(_ text: String) -> Bool {
+    /// An HTTP token (RFC 9110), what a header name must be: NIO refuses anything else.
+    private static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 256 && text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    /// A header value that cannot split the response (no CR, LF or NUL).
+    private static func isHeaderValue(_ text: String) -> Bool {
         !text.utf8.contains { $0 == 13 || $0 == 10 || $0 == 0 }
     }
 }

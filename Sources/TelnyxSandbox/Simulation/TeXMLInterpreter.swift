@@ -21,9 +21,13 @@ final class TeXMLInterpreter: Sendable {
         var sequence = 0
         /// The URL of the document being followed (relative URLs resolve against it).
         var documentURL: String
+        /// Documents fetched so far for the call.
+        var fetches = 0
     }
 
     static let timeoutSeconds = 10
+    /// Documents one call may fetch: a Redirect loop ends the call instead of hammering the URL.
+    static let maxFetches = 100
     let calls: CallSimulator
     let contexts = NIOLockedValueBox<[String: Context]>([:])
 
@@ -176,6 +180,14 @@ final class TeXMLInterpreter: Sendable {
     func fetch(_ id: String, url: String, method: String, params: [(String, String)], firstFetch: Bool = false) {
         guard let call = calls.call(id), call.alive, let context = contexts.withLockedValue({ $0[id] }) else { return }
         let resolved = resolve(url, against: context.documentURL)
+        let fetches = contexts.withLockedValue { table -> Int in
+            table[id]?.fetches += 1
+            return table[id]?.fetches ?? 0
+        }
+        guard fetches <= Self.maxFetches else {
+            calls.note(id, "error", ["url": .string(resolved), "detail": .string("more than \(Self.maxFetches) documents fetched (a Redirect loop?)")])
+            return calls.hangup(id, cause: "normal_clearing", source: "unknown", by: "too many TeXML documents fetched")
+        }
         let fields = standardFields(call, context, status: callStatus(call)) + params
         calls.note(id, "fetch", ["url": .string(resolved), "method": .string(method.uppercased())])
         request(id, url: resolved, method: method, fields: fields) { [self] exchange in

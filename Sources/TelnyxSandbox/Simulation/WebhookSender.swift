@@ -59,6 +59,9 @@ final class WebhookSender: Sendable {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = parsed.host?.lowercased()
         else { return false }
+        // Never a sandbox's admin API (its own included): a webhook_url must not reset or
+        // reconfigure the simulator on behalf of whoever could set the URL.
+        if parsed.path.contains("__sandbox") { return false }
         if settings.allowRemote { return true }
         return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
     }

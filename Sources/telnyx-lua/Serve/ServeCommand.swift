@@ -19,8 +19,13 @@ struct ServeCommand {
     func run() -> Int32 {
         let runner = ScriptRunner(options: options, host: host, programName: programName)
         if let replay = serve.replay {
+            // Read here, not by Lua's io.open: under --safe the file may lie outside the folder.
+            guard let text = Self.read(replay) else {
+                Console.error("\(programName): --replay: cannot read '\(replay)': \(String(cString: strerror(errno)))\n")
+                return 1
+            }
             guard runner.runCommandLine() else { return 1 }
-            return finish(runner, status: dispatch("replay", argument: .string(replay)))
+            return finish(runner, status: dispatch("replay_text", arguments: [.bytes(text), .string(replay)]))
         }
         let server: EventServer
         do {
@@ -46,9 +51,11 @@ struct ServeCommand {
     private func settings() throws -> EventServerSettings {
         var settings = EventServerSettings(host: serve.host, port: serve.port, insecure: serve.insecure,
                                            maxBodyBytes: serve.maxBodyBytes, maxQueued: serve.maxQueue)
+        // --insecure means what the banner says: nothing is checked, whatever key is around.
+        guard !serve.insecure else { return settings }
         var keyText = serve.publicKey
         if keyText == nil, !options.ignoreEnvironment, let raw = getenv("TELNYX_PUBLIC_KEY") { keyText = String(cString: raw) }
-        if keyText == nil, !serve.insecure, let sandboxURL { keyText = try SandboxPublicKey.fetch(baseURL: sandboxURL) }
+        if keyText == nil, let sandboxURL { keyText = try SandboxPublicKey.fetch(baseURL: sandboxURL) }
         if let keyText {
             switch SignatureVerifier.decodePublicKey(keyText) {
             case .success(let key): settings.publicKey = key
@@ -60,7 +67,7 @@ struct ServeCommand {
 
     /// Runs `require('telnyx.events')[entry](argument)` with the options applied; returns the
     /// exit status it gives (1 on an error).
-    private func dispatch(_ entry: String, argument: LuaValue = .nil) -> Int32 {
+    private func dispatch(_ entry: String, arguments: [LuaValue] = []) -> Int32 {
         let code = """
             local events = require('telnyx.events')
             events.configure{grace = \(serve.grace), max_handlers = \(serve.maxHandlers),
@@ -69,12 +76,25 @@ struct ServeCommand {
             """
         do {
             try host.vm.load(Array(code.utf8), name: "=(serve)")
-            let results = try host.vm.callReturningValues(arguments: [argument])
+            let results = try host.vm.callReturningValues(arguments: arguments)
             if case .integer(let status)? = results.first { return Int32(truncatingIfNeeded: status) }
             return 0
         } catch {
             Console.error("\(programName): \(error)\n")
             return 1
+        }
+    }
+
+    /// The whole file at `path`, or nil (errno says why).
+    private static func read(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n > 0 { bytes.append(contentsOf: chunk[..<n]) }
+            if n < chunk.count { return ferror(file) == 0 ? bytes : nil }
         }
     }
 

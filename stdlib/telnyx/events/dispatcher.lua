@@ -58,7 +58,10 @@ local function finish(job, outcome, err)
   end
   host.log(job.what, job.key, outcome, detail)
   if err ~= nil then
-    io.stderr:write(tostring(err), "\n")
+    -- Indented under its log line, control characters shown escaped: an error text made of a
+    -- request's data cannot pass for log lines of its own.
+    local text = tostring(err):gsub("[%z\1-\8\11-\31\127]", function(c) return ("\\%03d"):format(c:byte()) end)
+    io.stderr:write("    ", (text:gsub("\n", "\n    ")), "\n")
   end
   local queue = job.key and behind[job.key]
   if queue then
@@ -81,7 +84,11 @@ end
 local function handler_traceback(err)
   local lines = {}
   for line in traceback(describe_failure(err), 3):gmatch("[^\n]+") do
-    if not (line:find("stdlib/telnyx/", 1, true) or line:find("in function 'xpcall'", 1, true)) then
+    if line:sub(1, 1) ~= "\t" then
+      -- The message: an error raised inside the runtime for the handler names the handler's
+      -- mistake, not the runtime's line.
+      lines[#lines + 1] = (line:gsub("^stdlib/telnyx/[%w_/]+%.lua:%d+: ", ""))
+    elseif not (line:find("stdlib/telnyx/", 1, true) or line:find("in function 'xpcall'", 1, true)) then
       lines[#lines + 1] = line
     end
   end

@@ -152,12 +152,20 @@ local function response_of(value)
   if texml.is_element(value) then return 200, {["content-type"] = "application/xml"}, texml.render(value) end
   if type(value) == "table" then
     local status = value.status or 200
-    if math.type(status) ~= "integer" or status < 100 or status > 599 then
-      error("route handler: status must be an HTTP status (100-599), got " .. tostring(value.status), 0)
+    if math.type(status) ~= "integer" or status < 200 or status > 599 then
+      error("route handler: status must be an HTTP status (200-599), got " .. tostring(value.status), 0)
     end
     local body = value.body or ""
+    if value.headers ~= nil and type(value.headers) ~= "table" then
+      error("route handler: headers must be a table of name = value, got " .. type(value.headers), 0)
+    end
     local headers = {}
-    for k, v in pairs(value.headers or {}) do headers[tostring(k):lower()] = tostring(v) end
+    for k, v in pairs(value.headers or {}) do
+      if type(k) ~= "string" or (type(v) ~= "string" and type(v) ~= "number") then
+        error("route handler: headers must map names to strings, got " .. type(k) .. " = " .. type(v), 0)
+      end
+      headers[k:lower()] = tostring(v)
+    end
     if texml.is_element(body) then
       body = texml.render(body)
       headers["content-type"] = headers["content-type"] or "application/xml"
@@ -171,10 +179,16 @@ local function response_of(value)
 end
 
 local function submit_route(item, route)
-  local params = decode_form(item.query, {})
+  -- The signature covers the body, not the URL: a POST's params are its form fields only, so a
+  -- query added to a signed request cannot pass for them; a GET has only its query.
+  local query = decode_form(item.query, {})
   local content_type = item.headers["content-type"] or ""
-  if content_type:find("application/x-www-form-urlencoded", 1, true) then decode_form(item.body, params) end
-  local request = {method = item.method, path = item.path, params = params, headers = item.headers, body = item.body}
+  local params = query
+  if item.method ~= "GET" and item.method ~= "HEAD" then
+    params = content_type:find("application/x-www-form-urlencoded", 1, true) and decode_form(item.body, {}) or {}
+  end
+  local request = {method = item.method, path = item.path, params = params, query = query, headers = item.headers,
+    body = item.body}
   if content_type:find("json", 1, true) and item.body ~= "" then
     local ok, value = pcall(telnyx.json.decode, item.body)
     if ok then request.json = value end
@@ -182,8 +196,8 @@ local function submit_route(item, route)
   local answered, answered_status = false, nil
   local function respond(status, headers, body)
     if answered then return answered_status end
+    host.respond(item.token, status, headers, body)  -- raises on a header HTTP cannot carry
     answered, answered_status = true, status
-    host.respond(item.token, status, headers, body)
     return status
   end
   dispatcher.submit({
@@ -193,7 +207,11 @@ local function submit_route(item, route)
       respond(status, headers, body)
     end,
     on_finish = function(outcome)
-      if answered or outcome == "ok" then return respond() end
+      if answered then return answered_status end
+      if outcome == "cancelled" then
+        return respond(503, {["content-type"] = "application/json", ["retry-after"] = "5"},
+          '{"errors":[{"title":"Service unavailable","detail":"the server stopped before the handler answered"}]}')
+      end
       return respond(500, {["content-type"] = "application/json"},
         '{"errors":[{"title":"Handler failed","detail":"the route handler raised an error; see the server log"}]}')
     end,
@@ -267,14 +285,22 @@ end
 function M.replay(path)
   local file, err = io.open(path, "rb")
   if not file then error("--replay: " .. tostring(err), 0) end
+  local text = file:read("a")
+  file:close()
+  return M.replay_text(text, path)
+end
+
+--- replay for recorded deliveries already read (`serve --replay` reads the file itself, so
+-- that under --safe it may lie outside the app's folder); `name` names it in the log.
+function M.replay_text(text, name)
   local bad, seen, number = 0, {}, 0
-  for line in file:lines() do
+  for line in text:gmatch("[^\n]+") do
     number = number + 1
     if line:match("%S") then
       local ok, envelope = pcall(telnyx.json.decode, line)
       if not ok or type(envelope) ~= "table" then
         bad = bad + 1
-        host.log(path .. ":" .. number, nil, "error", "not a JSON object")
+        host.log(name .. ":" .. number, nil, "error", "not a JSON object")
       else
         local event = M.event(envelope)
         if event.id and seen[event.id] then
@@ -288,7 +314,6 @@ function M.replay(path)
     dispatcher.advance()
     scheduler.round(0)
   end
-  file:close()
   repeat round(0.05) until dispatcher.idle() or stop_status ~= nil
   if bad > 0 or dispatcher.failures() > 0 then return 1 end
   return stop_status or 0
