@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import ServerSupport
@@ -18,6 +19,9 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         let inbox: EventInbox
         let verifier: SignatureVerifier?
         let log: @Sendable (String) -> Void
+        /// Bytes of bodies being received, on all connections: before its signature can be
+        /// checked a body is only held, and all of them together stay within `maxQueuedBytes`.
+        let receiving = NIOLockedValueBox(0)
     }
 
     private let shared: Shared
@@ -36,8 +40,38 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         reader = RequestReader(limit: shared.settings.maxBodyBytes)
     }
 
+    /// This connection's share of `shared.receiving`.
+    private var holding = 0
+
+    private func release() {
+        guard holding > 0 else { return }
+        let amount = holding
+        holding = 0
+        shared.receiving.withLockedValue { $0 -= amount }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        release()
+        context.fireChannelInactive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        if case .body(let chunk) = part, !refused {
+            let limit = shared.settings.maxQueuedBytes
+            let admitted = shared.receiving.withLockedValue { total -> Bool in
+                guard total + chunk.readableBytes <= limit else { return false }
+                total += chunk.readableBytes
+                return true
+            }
+            guard admitted else {
+                // Too much is arriving at once on all connections: this one goes, not the memory.
+                release()
+                shared.log(EventLog.line(what: "connection", call: nil, outcome: "closed", detail: "bodies being received exceed \(limit) bytes"))
+                return context.close(promise: nil)
+            }
+            holding += chunk.readableBytes
+        }
         if refused {
             switch part {
             case .head: context.close(promise: nil)
@@ -56,8 +90,10 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         case .reading:
             break
         case .tooLarge(let requestHead, let received):
+            release()
             refuseTooLarge(requestHead, received: received, context: context)
         case .complete(let requestHead, let body):
+            release()  // from here the inbox's own bounds count it
             connectionGuard.requestRead()
             handle(requestHead, body: body, context: context)
         }

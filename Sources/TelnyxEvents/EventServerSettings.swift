@@ -30,7 +30,7 @@ public struct EventServerSettings: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, publicKey: [UInt8]? = nil, insecure: Bool = false,
         timestampTolerance: Double = 300, maxBodyBytes: Int = 1 << 20, maxQueued: Int = 10_000,
         maxQueuedBytes: Int = 64 << 20, rememberedEventIDs: Int = 100_000, maxConnections: Int = 1024,
-        requestReadTimeout: Double = 10, idleTimeout: Double = 75
+        requestReadTimeout: Double = 10, idleTimeout: Double = 20
     ) {
         self.host = host
         self.port = port
