@@ -187,3 +187,44 @@ final class TeXMLSimulationTests: XCTestCase {
         XCTAssertEqual(all.last { $0.path == "/bs" }?.form["CallDuration"], "0")
     }
 }
+
+/// Found by a red-team session: a Redirect loop, and a webhook aimed at the sandbox's own admin API.
+final class SimulationAbuseTests: XCTestCase {
+    func testARedirectLoopEndsTheCallAfterAHundredDocuments() async throws {
+        let rig = try await SimulationRig.start()
+        defer { Task { try? await rig.stop() } }
+        _ = try await rig.admin("/__sandbox/parties", ["number": "+13125550100", "answer_after_ms": 10])
+        rig.receiver.respond("/loop", body: "<Response><Redirect method=\"POST\">/loop</Redirect></Response>")
+        let created = try await rig.sandbox.send(.POST, "/v2/texml/Accounts/AC1/Calls", json: [
+            "ApplicationSid": "app-1", "To": "+13125550100", "From": "+13125550199", "Url": .string(rig.url + "/loop"),
+        ])
+        let sid = try XCTUnwrap(created.json?["call_sid"]?.stringValue)
+        var entries: [JSONValue] = []
+        for _ in 0..<100 {
+            let answer = try await rig.sandbox.send(.GET, "/__sandbox/calls/\(sid)/transcript", token: nil)
+            if answer.json?["data"]?["state"]?.stringValue == "ended" {
+                entries = answer.json?["data"]?["entries"]?.arrayValue ?? []
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        XCTAssertEqual(entries.filter { $0["event"] == "fetch" }.count, TeXMLInterpreter.maxFetches)
+        XCTAssertTrue(entries.contains { $0["detail"]?.stringValue?.contains("more than 100 documents") == true })
+    }
+
+    func testAWebhookToASandboxAdminPathIsRefused() async throws {
+        let rig = try await SimulationRig.start()
+        defer { Task { try? await rig.stop() } }
+        _ = try await rig.sandbox.send(.POST, "/v2/calls", json: [
+            "connection_id": "c", "to": "+13125550100", "from": "+13125550199",
+            "webhook_url": .string(rig.sandbox.base + "/__sandbox/reset?state=true"),
+        ])
+        try await Task.sleep(for: .milliseconds(500))
+        let deliveries = try await rig.sandbox.send(.GET, "/v2/webhook_deliveries", token: "t")
+        let attempts = deliveries.json?["data"]?.arrayValue?.flatMap { $0["attempts"]?.arrayValue ?? [] } ?? []
+        XCTAssertFalse(attempts.isEmpty)
+        XCTAssertTrue(attempts.allSatisfy { ($0["errors"]?.arrayValue ?? []).contains(3) }, "\(attempts)")
+        let log = try await rig.sandbox.send(.GET, "/__sandbox/requests", token: nil)
+        XCTAssertGreaterThan(log.json?["counters"]?["total"]?.intValue ?? 0, 0, "the sandbox was reset through its own webhook")
+    }
+}
