@@ -194,7 +194,7 @@ import Testing
         // --dry-run prints the commands (on stderr) and sends nothing.
         let state = Data(#"{"step":"greet"}"#.utf8).base64EncodedString()
         let printed = serve.stderr
-        #expect(printed.contains("DRY RUN POST") && printed.contains("/calls/v3%3Aabc/actions/answer"), "\(printed)")
+        #expect(printed.contains("DRY RUN POST") && printed.contains("/calls/v3:abc/actions/answer"), "\(printed)")
         #expect(printed.contains(#"{"client_state":"\#(state)","command_id":"ev-7:1"}"#))
         #expect(printed.contains(#""command_id":"ev-7:2","payload":"Hello""#))
     }

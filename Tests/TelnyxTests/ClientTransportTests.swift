@@ -16,7 +16,7 @@ struct ClientTransportTests {
                 APIRequest(method: "get", route: "/phone_numbers/{id}", pathParams: ["id": "+1 555/01"]))
             let seen = try #require(server.requests.first)
             #expect(seen.method == "GET")
-            #expect(seen.uri == "/v2/phone_numbers/%2B1%20555%2F01")
+            #expect(seen.uri == "/v2/phone_numbers/+1%20555%2F01")
             #expect(seen.header("Authorization") == "Bearer \(testKey)")
             #expect(seen.header("User-Agent") == "telnyx-lua/\(TelnyxVersion.string)")
             #expect(seen.header("Accept") == "application/json")

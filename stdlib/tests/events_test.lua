@@ -52,7 +52,7 @@ t.test("call commands fill in the call, encode client_state and number their com
   t.eq(answer.command_id, "ev9:1")
   t.eq(telnyx.json.decode(requests[2].body).command_id, "mine")
   t.eq(telnyx.json.decode(requests[3].body).command_id, "ev9:2")
-  t.contains(requests[1].path, "/calls/v3%3Aabc/actions/answer")
+  t.contains(requests[1].path, "/calls/v3:abc/actions/answer")
 end)
 
 t.test("registration checks its arguments", function()

@@ -40,11 +40,16 @@ public enum RequestEncoding {
             }
             // "." and ".." would be dot-segments that a server normalising paths resolves to
             // another resource; encoded, they are plain values.
-            out += value == "." || value == ".." ? String(repeating: "%2E", count: value.count) : percentEncode(value)
+            out += value == "." || value == ".." ? String(repeating: "%2E", count: value.count) : percentEncode(value, keeping: pathKept)
             rest = rest[rest.index(after: close)...]
         }
         return out + rest
     }
+
+    /// What a path segment keeps as it is besides the unreserved set: RFC 3986's other `pchar`s
+    /// (sub-delims, `:` and `@`), as the official SDKs send them (`/calls/v3:abc/...`). `/`, `?`,
+    /// `#`, `%` and spaces are still encoded, so an id never changes which resource is addressed.
+    public static let pathKept = Set("!$&'()*+,;=:@".utf8)
 
     /// RFC 3986 percent-encoding keeping only the unreserved set (`A-Z a-z 0-9 - . _ ~`), so a `/`
     /// or `?` inside an ID can never change which resource is addressed.

@@ -57,10 +57,11 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
         var headers = Self.merge(
             [("User-Agent", TelnyxVersion.userAgent), ("Accept", "application/json")],
             options.defaultHeaders, request.headers, overrides?.headers ?? [])
-        if let contentType {
+        let method = request.method.uppercased()
+        // As the SDKs: a request that is not a GET says JSON even when it has no body.
+        if let contentType = contentType ?? (method == "GET" || method == "HEAD" ? nil : "application/json") {
             headers = Self.merge(headers, [("Content-Type", contentType)])
         }
-        let method = request.method.uppercased()
 
         var attempt = 0
         while true {

@@ -230,10 +230,10 @@ struct CallBuilder {
             let names = missing.map { "'\($0)'" }.joined(separator: ", ")
             throw checker.fail("missing required parameter\(missing.count > 1 ? "s" : "") \(names)")
         }
-        if sendsBody {
-            if bodyCount > 0 || spec.bodyRequired || spec.http != "GET" {
-                request.body = try body(at: bodyIndex, schema: bodySchema)
-            }
+        // As the SDKs: a method the spec describes with a body sends one (`{}` when empty); one
+        // it does not describe sends a body only when given something to put in it.
+        if sendsBody, bodyCount > 0 || (spec.checked && (spec.bodyRequired || spec.http != "GET")) {
+            request.body = try body(at: bodyIndex, schema: bodySchema)
         }
         return request
     }
