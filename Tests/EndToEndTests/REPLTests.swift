@@ -135,6 +135,26 @@ import Testing
         try repl.wait(for: "telnyx> string.upper")
     }
 
+    /// Issue 16, item 5: with a line wider than the terminal, the candidate list is drawn whole
+    /// (libedit's own drawing lost its last row, and a one-row enum list entirely), and the line
+    /// comes back once, below it.
+    @Test func candidateListsSurviveLinesWiderThanTheTerminal() throws {
+        let repl = try start(width: 40)  // the prompt and the line: 41 characters
+        defer { repl.removeHome() }
+        let line = #"telnyx.calls.dial{stream_track = ""#
+        try repl.type(line)
+        try repl.press("Tab")
+        try repl.press("Tab")
+        let screen = try repl.wait(for: "the enum list", timeout: 10) { text in
+            ["both_tracks\"", "inbound_track\"", "outbound_track\""].allSatisfy { text.contains($0) }
+        }
+        // The prompt and the line: once above the list (the line typed) and once below it.
+        #expect(screen.components(separatedBy: "telnyx> telnyx.calls.dial{stream_track =").count - 1 == 2, "\(screen)")
+        try repl.type("in")
+        try repl.press("Tab")
+        try repl.wait(for: #"stream_track = "inbound_track""#)
+    }
+
     /// Issue 16, items 2 and 8: the JavaScript SDK's camelCase completes and has help, `help "`
     /// completes catalog names, and private entries stay out of lists until `_` is typed.
     @Test func camelCaseHelpStringsAndPrivateNamesComplete() throws {

@@ -31,6 +31,9 @@ final class LineEditor {
     nonisolated(unsafe) private static var pushedBack: [UInt8] = []
     /// Lines of the chunk read so far (before the current line), for completion context.
     var pendingText = ""
+    /// The text before the word, and the word, that the last Tab left ambiguous: a Tab there
+    /// again lists the candidates.
+    private var lastUnfinishedTab: String?
 
     init(complete: @escaping CompletionSource) {
         self.complete = complete
@@ -215,14 +218,47 @@ final class LineEditor {
         // The text that replaces the word: the one match, else what all matches share (the word
         // itself when some do not start with it, as `["a.b"] = ` for `a`: the list shows them).
         let shared = matches.allSatisfy { $0.hasPrefix(word) } ? Self.commonPrefix(matches) : word
+        // libedit gets one match only: it inserts it and lists nothing. The list is drawn here
+        // (libedit's own drawing overwrites its last row when the line is wider than the
+        // terminal), on the second Tab that has nothing to insert, as readline does.
         list[0] = strdup(matches.count == 1 ? matches[0] : shared)
-        if matches.count == 1 {
-            list[1] = nil
+        list[1] = nil
+        if matches.count > 1 {
+            // Listed when the Tab before left this very word ambiguous (after inserting what the
+            // candidates share, or finding nothing to insert), as readline does.
+            if shared == word && lastUnfinishedTab == lineBefore + "\u{0}" + word {
+                lastUnfinishedTab = nil
+                showCandidates(matches)
+            } else {
+                lastUnfinishedTab = lineBefore + "\u{0}" + shared
+            }
         } else {
-            for (i, match) in matches.enumerated() { list[i + 1] = strdup(match) }
-            list[matches.count + 1] = nil
+            lastUnfinishedTab = nil
         }
         return list
+    }
+
+    /// Prints `matches` in columns below the line; libedit then draws the prompt and the line
+    /// again below the list, so nothing is drawn over.
+    private func showCandidates(_ matches: [String]) {
+        let width = max(Terminal.width, 20)
+        let cell = min((matches.map(\.count).max() ?? 0) + 2, width)
+        let columns = max(1, width / cell)
+        let rows = (matches.count + columns - 1) / columns
+        var text = "\n"
+        for row in 0..<rows {
+            var line = ""
+            for column in 0..<columns {
+                let index = column * rows + row
+                guard index < matches.count else { break }
+                let entry = matches[index]
+                line += column == columns - 1 || index + rows >= matches.count
+                    ? entry : entry + String(repeating: " ", count: max(cell - entry.count, 1))
+            }
+            text += line + "\n"
+        }
+        // libedit then draws the prompt and the line again from the row the cursor is on.
+        Console.write(text)
     }
 
     /// The longest prefix all `strings` share (by characters).
