@@ -37,6 +37,22 @@ struct CallBuilder {
         return pairs
     }
 
+    /// Where the SDK's name of a path parameter differs from the route's (`phone_number_id` for
+    /// the `{id}` of `/phone_numbers/{id}`, which `retrieve` calls `id`), the route's name, so
+    /// that the methods of one resource are seen to take the same thing.
+    static func routeNameNote(_ spec: MethodSpec, _ sdkName: String) -> String {
+        guard let route = sdkPathNames(spec).first(where: { $0.sdk == sdkName })?.route, route != sdkName else { return "" }
+        let alias = takesRouteName(spec, route) ? ", also accepted as '\(route)'" : ""
+        return "; the {\(route)} of \(spec.route)\(alias)"
+    }
+
+    /// Whether `route`, the route's name of a path parameter the SDK renames, is free to stand
+    /// for it (not a query or body parameter of its own).
+    static func takesRouteName(_ spec: MethodSpec, _ route: String) -> Bool {
+        spec.query?.properties[route] == nil && spec.body?.properties[route] == nil
+            && !sdkPathNames(spec).contains { $0.sdk == route }
+    }
+
     /// `bucketName` -> `bucket_name`, `advanced-order-id` -> `advanced_order_id`.
     static func snakeCase(_ name: String) -> String {
         var out = ""
@@ -65,7 +81,7 @@ struct CallBuilder {
             case LUA_TTABLE where t2 == LUA_TNONE || t2 == LUA_TNIL:
                 paramsIndex = a1
             case LUA_TNIL, LUA_TNONE:
-                throw checker.fail("missing required parameter '\(name)' (the first argument)")
+                throw checker.fail("missing required parameter '\(name)' (the first argument\(Self.routeNameNote(spec, name)))")
             default:
                 throw checker.fail("the first argument ('\(name)') must be a string, got \(lua.typeName(at: a1))")
             }
@@ -120,7 +136,13 @@ struct CallBuilder {
             lua.pop()
             guard let key = lua.toString(-1), !known(key) else { continue }
             let snake = Self.snakeCase(key)
-            if key.hasSuffix("_"), known(String(key.dropLast())) {
+            if let sdk = Self.sdkPathNames(spec).first(where: { $0.route == key && $0.sdk != key })?.sdk,
+                Self.takesRouteName(spec, key)
+            {
+                // The route's name of a path parameter the SDK renames: `{id = ...}` for
+                // phone_numbers.update, whose SDK name is phone_number_id.
+                renames.append((key, sdk, nil))
+            } else if key.hasSuffix("_"), known(String(key.dropLast())) {
                 renames.append((key, String(key.dropLast()), nil))
             } else if snake != key, known(snake) {
                 renames.append((key, snake, nil))
