@@ -153,6 +153,21 @@ import Testing
         try repl.type("in")
         try repl.press("Tab")
         try repl.wait(for: #"stream_track = "inbound_track""#)
+        // A word with candidates but nothing to add (`string.`): the line comes back below the
+        // list too (a new user found it missing), and typing goes on where the cursor is.
+        try repl.press("C-c")
+        try repl.waitForPrompt(count: 3)
+        try repl.type("string.")
+        try repl.press("Tab")
+        try repl.press("Tab")
+        let listed = try repl.wait(for: "the string library listed, then the line", timeout: 10) { text in
+            let rows = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return text.contains("string.upper") && rows.last == "telnyx> string."
+        }
+        #expect(listed.contains("string.byte"))
+        try repl.type("upp")
+        try repl.press("Tab")
+        try repl.wait(for: "telnyx> string.upper")
     }
 
     /// Issue 16, items 2 and 8: the JavaScript SDK's camelCase completes and has help, `help "`

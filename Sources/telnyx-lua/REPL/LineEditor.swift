@@ -213,19 +213,15 @@ final class LineEditor {
         let before = pendingText.isEmpty ? lineBefore : pendingText + "\n" + lineBefore
         let matches = complete(word, before)
         guard !matches.isEmpty else { return nil }
-        let list = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (matches.count + 2))!
-            .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: matches.count + 2)
         // The text that replaces the word: the one match, else what all matches share (the word
         // itself when some do not start with it, as `["a.b"] = ` for `a`: the list shows them).
         let shared = matches.allSatisfy { $0.hasPrefix(word) } ? Self.commonPrefix(matches) : word
-        // libedit gets one match only: it inserts it and lists nothing. The list is drawn here
-        // (libedit's own drawing overwrites its last row when the line is wider than the
-        // terminal), on the second Tab that has nothing to insert, as readline does.
-        list[0] = strdup(matches.count == 1 ? matches[0] : shared)
-        list[1] = nil
+        let insert = matches.count == 1 ? matches[0] : shared
         if matches.count > 1 {
             // Listed when the Tab before left this very word ambiguous (after inserting what the
-            // candidates share, or finding nothing to insert), as readline does.
+            // candidates share, or finding nothing to insert), as readline does. The list is
+            // drawn here: libedit's own drawing lost its last row when the line was wider than
+            // the terminal.
             if shared == word && lastUnfinishedTab == lineBefore + "\u{0}" + word {
                 lastUnfinishedTab = nil
                 showCandidates(matches)
@@ -235,11 +231,19 @@ final class LineEditor {
         } else {
             lastUnfinishedTab = nil
         }
+        // Nothing to insert: libedit is given no match, so it leaves the line (and the screen)
+        // alone; with an empty match it would draw the line again on its own.
+        if insert.isEmpty { return nil }
+        // One match only, so libedit inserts it and lists nothing.
+        let list = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * 2)!
+            .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: 2)
+        list[0] = strdup(insert)
+        list[1] = nil
         return list
     }
 
-    /// Prints `matches` in columns below the line; libedit then draws the prompt and the line
-    /// again below the list, so nothing is drawn over.
+    /// Prints `matches` in columns below the line, then has libedit draw the prompt and the
+    /// line again below them (EL_REFRESH), so nothing is drawn over.
     private func showCandidates(_ matches: [String]) {
         let width = max(Terminal.width, 20)
         let cell = min((matches.map(\.count).max() ?? 0) + 2, width)
@@ -257,8 +261,8 @@ final class LineEditor {
             }
             text += line + "\n"
         }
-        // libedit then draws the prompt and the line again from the row the cursor is on.
         Console.write(text)
+        rl_forced_update_display()
     }
 
     /// The longest prefix all `strings` share (by characters).
