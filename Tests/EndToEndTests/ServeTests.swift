@@ -92,15 +92,24 @@ import Testing
     }
 
     @Test func eventsOfOneCallRunInOrderAndOtherCallsMeanwhile() async throws {
+        // a1 waits (up to 10 s) until call B's event has run: it can only end first if B ran
+        // meanwhile, whatever the machine's speed; a2, of the same call, must wait for a1.
         let serve = try ServeProcess(app: """
+            local b_done = false
             telnyx.on("call.*", function(e)
               print("start", e.id)
-              if e.payload.slow then telnyx.sleep(0.5) end
+              if e.payload.wait_for_b then
+                for _ = 1, 200 do
+                  if b_done then break end
+                  telnyx.sleep(0.05)
+                end
+              end
+              if e.payload.call_control_id == "B" then b_done = true end
               print("end", e.id)
             end)
             """, publicKey: signer.publicKey)
         defer { serve.stop() }
-        _ = try await signer.post(serve.url + "/", Signer.envelope("call.initiated", id: "a1", payload: ["call_control_id": "A", "slow": true]))
+        _ = try await signer.post(serve.url + "/", Signer.envelope("call.initiated", id: "a1", payload: ["call_control_id": "A", "wait_for_b": true]))
         _ = try await signer.post(serve.url + "/", Signer.envelope("call.answered", id: "a2", payload: ["call_control_id": "A"]))
         _ = try await signer.post(serve.url + "/", Signer.envelope("call.initiated", id: "b1", payload: ["call_control_id": "B"]))
         #expect(serve.waitFor { $0.contains("end\ta2") })

@@ -35,6 +35,8 @@ struct REPL {
             host.interruptOnSIGINT()
             session.runReadyTasks()  // what finished while the user was typing
             session.evaluate(chunk)
+            // A Ctrl-C that stopped the chunk is spent: the tasks' turn must not report it again.
+            host.clearInterrupt()
             session.runReadyTasks()
             host.clearInterrupt()
             fflush(nil)

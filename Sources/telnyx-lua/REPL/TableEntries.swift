@@ -13,6 +13,8 @@ struct TableEntries {
             case integer(Int64)
             case float(Double)
             case string(String)
+            /// A key that is not UTF-8: kept as its bytes, so the value under it is found again.
+            case bytes([UInt8])
             case boolean(Bool)
             /// A table, function or userdata key, found again by identity.
             case object(UnsafeRawPointer)
@@ -34,7 +36,7 @@ struct TableEntries {
         let arrayLength = Int64(lua_rawlen(state, index))
         var integers: [Int64] = []
         var floats: [Double] = []
-        var strings: [String] = []
+        var strings: [[UInt8]] = []
         var booleans: [Bool] = []
         var objects: [(UnsafeRawPointer, String)] = []
         var allScalars = true
@@ -52,7 +54,7 @@ struct TableEntries {
                     floats.append(d)
                 }
             case LUA_TSTRING:
-                strings.append(lua.toString(-2) ?? "")
+                strings.append(lua.toBytes(-2).map(Array.init) ?? [])
             case LUA_TBOOLEAN:
                 booleans.append(lua.toBool(-2))
             default:
@@ -72,8 +74,13 @@ struct TableEntries {
             all.append(Key(value: .float(d), label: "[\(lua.toString(-1) ?? "?")] = "))
             lua.pop()
         }
-        for s in strings.sorted() {
-            all.append(Key(value: .string(s), label: Self.isIdentifier(s) ? "\(s) = " : "[\(LuaStringLiteral.quote(Array(s.utf8), limit: 60))] = "))
+        for bytes in strings.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let quoted = "[\(LuaStringLiteral.quote(bytes, limit: 60))] = "
+            if let s = String(validating: bytes, as: UTF8.self) {
+                all.append(Key(value: .string(s), label: Self.isIdentifier(s) ? "\(s) = " : quoted))
+            } else {
+                all.append(Key(value: .bytes(bytes), label: quoted))
+            }
         }
         for b in booleans.sorted(by: { !$0 && $1 }) { all.append(Key(value: .boolean(b), label: "[\(b)] = ")) }
         for (pointer, label) in objects.sorted(by: { $0.1 < $1.1 }) { all.append(Key(value: .object(pointer), label: label)) }
@@ -97,6 +104,7 @@ extension Lua {
         case .integer(let n): lua_rawgeti(state, index, lua_Integer(n))
         case .float(let d): push(d); lua_rawget(state, index)
         case .string(let s): push(s); lua_rawget(state, index)
+        case .bytes(let b): push(bytes: b); lua_rawget(state, index)
         case .boolean(let b): push(b); lua_rawget(state, index)
         case .object(let pointer):
             pushNil()

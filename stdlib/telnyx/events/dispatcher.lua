@@ -82,17 +82,7 @@ end
 
 -- The error and the handler's own frames: the dispatcher's and the scheduler's are left out.
 local function handler_traceback(err)
-  local lines = {}
-  for line in traceback(describe_failure(err), 3):gmatch("[^\n]+") do
-    if line:sub(1, 1) ~= "\t" then
-      -- The message: an error raised inside the runtime for the handler names the handler's
-      -- mistake, not the runtime's line.
-      lines[#lines + 1] = (line:gsub("^stdlib/telnyx/[%w_/]+%.lua:%d+: ", ""))
-    elseif not (line:find("stdlib/telnyx/", 1, true) or line:find("in function 'xpcall'", 1, true)) then
-      lines[#lines + 1] = line
-    end
-  end
-  return table.concat(lines, "\n")
+  return scheduler.user_traceback(traceback(describe_failure(err), 3))
 end
 
 local function run(job)

@@ -51,15 +51,31 @@ local function schedule(task, ...)
   ready[ready_tail] = pack(task, ...)
 end
 
+--- A traceback (or an error message with one) without the runtime's own frames, which are not
+-- on the user's disk: the task machinery's xpcall and stdlib/telnyx/ lines go, and an error
+-- message the runtime raised for the user's call loses the runtime's position.
+function M.user_traceback(text)
+  local lines = {}
+  for line in text:gmatch("[^\n]+") do
+    if line:sub(1, 1) ~= "\t" then
+      lines[#lines + 1] = (line:gsub("^stdlib/telnyx/[%w_/]+%.lua:%d+: ", ""))
+    elseif not (line:find("stdlib/telnyx/", 1, true) or line:find("in function 'xpcall'", 1, true)
+        or line:find("'telnyx.runtime.", 1, true)) then
+      lines[#lines + 1] = line
+    end
+  end
+  return table.concat(lines, "\n")
+end
+
 -- The error handler of a task body: keeps the error value and where it happened.
 local function keep_traceback(err)
   if type(err) == "table" then
     if rawget(err, "traceback") == nil then
-      pcall(rawset, err, "traceback", traceback(nil, 2))
+      pcall(rawset, err, "traceback", M.user_traceback(traceback(nil, 2)))
     end
     return err
   end
-  return {message = err, traceback = traceback(describe(err), 2), plain = true}
+  return {message = err, traceback = M.user_traceback(traceback(describe(err), 2)), plain = true}
 end
 
 local function finish_task(task, ok, results)
