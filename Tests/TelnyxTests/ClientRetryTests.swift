@@ -92,10 +92,19 @@ struct ClientRetryTests {
     }
 
     @Test func refusedConnectionBecomesConnectionKindAfterRetries() async throws {
-        // A port that was just free: bind a server, note its port, close it.
-        let closed = try await TestServer.start()
-        let port = closed.port
-        await closed.stop()
+        // A port bound but not listening, held for the whole test: connecting is refused, and
+        // no other test's server can take the port meanwhile (a port merely closed could be).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
         let retries = RetryLog()
         var options = ClientOptions(
             apiKey: testKey, baseURL: "http://127.0.0.1:\(port)/v2", maxRetries: 2, retryDelayScale: testDelayScale)
