@@ -4,30 +4,55 @@ import NIOHTTP1
 /// Gathers one HTTP request at a time from the decoder's parts, within a body size limit: a
 /// request announcing more (or a length too big for an Int) is refused at its head, before a
 /// byte of its body is read, and one that sends more is refused at the chunk that passes the
-/// limit, so a huge upload never costs more memory than the limit. The sandbox and
-/// `telnyx-lua serve` both read requests with one.
+/// limit, so a huge upload never costs more memory than the limit. The rest of a refused body
+/// is read and dropped (so a client still uploading gets to read the 413 instead of a reset),
+/// up to `drainLimit`. The sandbox and `telnyx-lua serve` both read requests with one.
 public struct RequestReader {
     /// What a part completed.
     public enum Step {
-        /// Nothing yet.
+        /// Nothing yet (or a refused body's bytes, dropped).
         case reading
-        /// The request is larger than the limit; `received` bytes of its body had arrived. The
-        /// caller answers 413 and drains or closes; the reader is ready for the next request.
-        case tooLarge(HTTPRequestHead, received: Int)
+        /// The request is larger than the limit: the caller answers 413, keep-alive as the
+        /// request asked; the rest of its body is drained.
+        case tooLarge(HTTPRequestHead)
+        /// A refused body has been drained: the connection serves its next request.
+        case drained
+        /// The connection must close: the refused body was too long to drain, a request came
+        /// behind it, or its request did not ask for keep-alive.
+        case cutOff
         /// A whole request.
         case complete(HTTPRequestHead, body: [UInt8])
     }
 
     public let limit: Int
+    public let drainLimit: Int
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
+    /// While a refused body is dropped: its bytes so far, and whether the connection goes on.
+    private var drain: (bytes: Int, keepAlive: Bool)?
 
-    public init(limit: Int) {
+    public init(limit: Int, drainLimit: Int) {
         self.limit = limit
+        self.drainLimit = drainLimit
     }
+
+    /// Whether a refused body is being dropped (its answer, the 413, has been sent).
+    public var isDraining: Bool { drain != nil }
 
     /// Takes the next part of the request being read.
     public mutating func read(_ part: HTTPServerRequestPart) -> Step {
+        if let current = drain {
+            switch part {
+            case .head:
+                return .cutOff
+            case .body(let chunk):
+                drain!.bytes += chunk.readableBytes
+                return drain!.bytes > drainLimit ? .cutOff : .reading
+            case .end:
+                drain = nil
+                return current.keepAlive ? .drained : .cutOff
+            }
+        }
         switch part {
         case .head(let requestHead):
             head = requestHead
@@ -52,10 +77,10 @@ public struct RequestReader {
     }
 
     private mutating func refuse(_ requestHead: HTTPRequestHead) -> Step {
-        let received = body?.readableBytes ?? 0
+        drain = (body?.readableBytes ?? 0, requestHead.isKeepAlive)
         head = nil
         body = nil
-        return .tooLarge(requestHead, received: received)
+        return .tooLarge(requestHead)
     }
 
     /// A request target split at its `?`: the path and the raw query (empty when none).

@@ -27,17 +27,11 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     private let shared: Shared
     private let connectionGuard: ConnectionGuard
     private var reader: RequestReader
-    /// After a 413 the rest of the body is read and dropped, up to a bound; then a keep-alive
-    /// connection serves its next request (closing while the client still uploads could reset
-    /// the connection before it read the 413), any other closes.
-    private var refused = false
-    private var keepAliveAfterDrain = false
-    private var drained = 0
 
     init(shared: Shared, connectionGuard: ConnectionGuard) {
         self.shared = shared
         self.connectionGuard = connectionGuard
-        reader = RequestReader(limit: shared.settings.maxBodyBytes)
+        reader = RequestReader(limit: shared.settings.maxBodyBytes, drainLimit: shared.settings.maxBodyBytes * 8)
     }
 
     /// This connection's share of `shared.receiving`.
@@ -57,7 +51,7 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        if case .body(let chunk) = part, !refused {
+        if case .body(let chunk) = part, !reader.isDraining {
             let limit = shared.settings.maxQueuedBytes
             let admitted = shared.receiving.withLockedValue { total -> Bool in
                 guard total + chunk.readableBytes <= limit else { return false }
@@ -72,26 +66,16 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             }
             holding += chunk.readableBytes
         }
-        if refused {
-            switch part {
-            case .head: context.close(promise: nil)
-            case .body(let chunk):
-                drained += chunk.readableBytes
-                if drained > shared.settings.maxBodyBytes * 8 { context.close(promise: nil) }
-            case .end:
-                guard keepAliveAfterDrain else { return context.close(promise: nil) }
-                refused = false
-                drained = 0
-                connectionGuard.drainFinished()
-            }
-            return
-        }
         switch reader.read(part) {
         case .reading:
             break
-        case .tooLarge(let requestHead, let received):
+        case .drained:
+            connectionGuard.drainFinished()
+        case .cutOff:
+            context.close(promise: nil)
+        case .tooLarge(let requestHead):
             release()
-            refuseTooLarge(requestHead, received: received, context: context)
+            refuseTooLarge(requestHead, context: context)
         case .complete(let requestHead, let body):
             release()  // from here the inbox's own bounds count it
             connectionGuard.requestRead()
@@ -99,16 +83,13 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
     }
 
-    private func refuseTooLarge(_ requestHead: HTTPRequestHead, received: Int, context: ChannelHandlerContext) {
-        refused = true
-        keepAliveAfterDrain = requestHead.isKeepAlive
-        drained = received
+    private func refuseTooLarge(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
         connectionGuard.requestRead()
         connectionGuard.draining()
         shared.log(EventLog.line(what: "\(requestHead.method.rawValue) \(requestHead.uri)", call: nil, outcome: "413",
                                  detail: "body over \(shared.settings.maxBodyBytes) bytes"))
         send(EventInbox.Response(status: 413, headers: Self.json, body: Self.errorBody("Request body too large",
-            "the body is larger than \(shared.settings.maxBodyBytes) bytes")), keepAlive: keepAliveAfterDrain, version: requestHead.version,
+            "the body is larger than \(shared.settings.maxBodyBytes) bytes")), keepAlive: requestHead.isKeepAlive, version: requestHead.version,
             context: context)
     }
 
@@ -122,10 +103,7 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             send(EventInbox.Response(status: status, headers: Self.json + extra, body: Self.errorBody(title, detail)),
                  keepAlive: keepAlive, version: version, context: context)
         }
-        func refuse(_ status: Int, _ refusal: SignatureVerifier.Refusal) {
-            shared.log(EventLog.line(what: "\(method) \(path)", call: nil, outcome: String(status), detail: refusal.code))
-            answer(status, "Unauthorized", refusal.reason)
-        }
+
         if shared.inbox.isStopped {
             return answer(503, "Service unavailable", "the server is stopping", extra: [("retry-after", "5")])
         }
@@ -136,7 +114,8 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         if route?.verify ?? true, let verifier = shared.verifier,
             let refusal = verifier.verify(body: body, header: { name in requestHead.headers.first(name: name) })
         {
-            return refuse(401, refusal)
+            shared.log(EventLog.line(what: "\(method) \(path)", call: nil, outcome: "401", detail: refusal.code))
+            return answer(401, "Unauthorized", refusal.reason)
         }
         if route != nil {
             let loop = context.eventLoop
@@ -202,7 +181,7 @@ final class EventRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
-        if close && !refused {
+        if close && !reader.isDraining {
             let channel = context.channel
             promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
         }

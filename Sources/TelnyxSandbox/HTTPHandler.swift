@@ -13,30 +13,25 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let core: SandboxCore
     private let connectionGuard: ConnectionGuard?
     private var reader: RequestReader
-    /// A request refused for its size: the rest of its body is read and dropped (so the client,
-    /// still uploading, gets to read the 413 instead of a reset); then the connection serves the
-    /// next request, or closes when the client asked it to.
-    private var refused = false
-    private var keepAliveAfterDrain = false
-    /// Bytes of a refused body dropped so far; past `drainLimit` the connection is cut at once.
-    private var drained = 0
 
     init(core: SandboxCore, connectionGuard: ConnectionGuard? = nil) {
         self.core = core
         self.connectionGuard = connectionGuard
-        reader = RequestReader(limit: core.limits.maxBodyBytes)
+        // Enough of a refused body is drained for a client uploading a little too much to read
+        // its 413 cleanly; the read timeout (ConnectionGuard) bounds the time it may take.
+        reader = RequestReader(limit: core.limits.maxBodyBytes, drainLimit: max(core.limits.maxBodyBytes, 1 << 20) * 8)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if refused {
-            drain(unwrapInboundIn(data), context: context)
-            return
-        }
         switch reader.read(unwrapInboundIn(data)) {
         case .reading:
             break
-        case .tooLarge(let requestHead, let received):
-            refuseTooLarge(requestHead, received: received, context: context)
+        case .drained:
+            connectionGuard?.drainFinished()
+        case .cutOff:
+            context.close(promise: nil)
+        case .tooLarge(let requestHead):
+            refuseTooLarge(requestHead, context: context)
         case .complete(let requestHead, let bytes):
             connectionGuard?.requestRead()
             let (path, query) = RequestReader.split(requestHead.uri)
@@ -59,35 +54,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// How much of a refused body is read and dropped before the connection is cut instead:
-    /// enough for a client that uploads a little too much to read its 413 cleanly. The read
-    /// timeout (ConnectionGuard) bounds the time it may take.
-    private var drainLimit: Int { max(core.limits.maxBodyBytes, 1 << 20) * 8 }
-
-    /// Drops what arrives after a 413; the request's end, or too much, closes the connection.
-    private func drain(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch part {
-        case .head:
-            // A pipelined request after a refused one is not served: the connection is closing.
-            context.close(promise: nil)
-        case .body(let chunk):
-            drained += chunk.readableBytes
-            if drained > drainLimit { context.close(promise: nil) }
-        case .end:
-            // Back at a request boundary: the connection is as good as after any answer.
-            guard keepAliveAfterDrain else { return context.close(promise: nil) }
-            refused = false
-            drained = 0
-            connectionGuard?.drainFinished()
-        }
-    }
-
-    /// Answers 413 at once; the rest of the body is drained (`drain`). The body is never
+    /// Answers 413 at once; the reader drains the rest of the body. The body is never
     /// gathered, so a 100 MB upload costs no more memory than the limit.
-    private func refuseTooLarge(_ requestHead: HTTPRequestHead, received: Int, context: ChannelHandlerContext) {
-        refused = true
-        keepAliveAfterDrain = requestHead.isKeepAlive
-        drained = received
+    private func refuseTooLarge(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
         connectionGuard?.requestRead()
         connectionGuard?.draining()
         let limit = core.limits.maxBodyBytes
@@ -98,7 +67,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         reply.logNumber = core.log.begin(method: requestHead.method.rawValue, path: path, query: query, body: [])
         // Keep-alive as asked: an HTTP client still uploading treats `connection: close` on an
         // early answer as the end of the connection and reports an I/O error, not the 413.
-        send(reply, keepAlive: keepAliveAfterDrain, version: requestHead.version, context: context)
+        send(reply, keepAlive: requestHead.isKeepAlive, version: requestHead.version, context: context)
     }
 
     private func send(_ reply: Reply, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
@@ -148,8 +117,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
         // A refused upload may still be arriving: closing now, with its bytes unread, would reset
-        // the connection and could destroy the 413 before the client reads it. `drain` decides.
-        if close && !refused {
+        // the connection and could destroy the 413 before the client reads it. The reader decides.
+        if close && !reader.isDraining {
             let channel = context.channel
             promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
         }

@@ -46,8 +46,10 @@ do {
         let servePort = options.serve.flatMap { $0.replay == nil ? UInt16($0.port) : nil }
         try Containment.confine(options, apiPort: apiPort, bindsAPIPort: sandboxPort != nil, servePort: servePort)
     }
+    var sandboxPublicKey: String?
     if let sandboxPort {
         let sandbox = try SandboxLauncher.start(port: sandboxPort)
+        sandboxPublicKey = sandbox.publicKey
         host.configure(baseURL: sandbox.baseURL, apiKey: SandboxLauncher.apiKey)
         // The REPL's banner and prompt say when they talk to the sandbox.
         setenv("TELNYX_SANDBOX", "1", 1)
@@ -62,7 +64,7 @@ do {
     host.interruptOnSIGINT()
     if let serve = options.serve {
         status = ServeCommand(options: options, serve: serve, host: host, programName: programName,
-                              sandboxURL: sandboxPort.map { "http://127.0.0.1:\($0)" }).run()
+                              sandboxPublicKey: sandboxPublicKey).run()
     } else {
         status = ScriptRunner(options: options, host: host, programName: programName).run()
     }

@@ -127,8 +127,12 @@ struct CallBuilder {
     private func applySDKSpellings(_ table: Int32) throws(ParameterChecker.Failure) {
         // Per call, so no allocation unless a name is unknown: lookups in the schemas as they are.
         let query = spec.query?.properties ?? [:], body = spec.body?.properties ?? [:]
-        let pathNames = Self.sdkPathNames(spec).map(\.sdk)
-        let known = { (name: String) in query[name] != nil || body[name] != nil || pathNames.contains(name) }
+        var pathNames: [String]?  // built only for a name found nowhere else (rarely)
+        func known(_ name: String) -> Bool {
+            if query[name] != nil || body[name] != nil || spec.positional == name || spec.keywordPath.contains(name) { return true }
+            if pathNames == nil { pathNames = Self.sdkPathNames(spec).map(\.sdk) }
+            return pathNames!.contains(name)
+        }
         let objects = { (name: String) in query[name] ?? body[name] }
         var renames: [(from: String, to: String, member: String?)] = []
         lua.pushNil()

@@ -13,8 +13,8 @@ struct ServeCommand {
     let serve: ServeOptions
     let host: TelnyxHost
     let programName: String
-    /// The in-process sandbox's base URL (`--sandbox`), whose public key signs its deliveries.
-    let sandboxURL: String?
+    /// The key the in-process sandbox (`--sandbox`) signs its deliveries with, base64.
+    let sandboxPublicKey: String?
 
     func run() -> Int32 {
         let runner = ScriptRunner(options: options, host: host, programName: programName)
@@ -55,7 +55,7 @@ struct ServeCommand {
         guard !serve.insecure else { return settings }
         var keyText = serve.publicKey
         if keyText == nil, !options.ignoreEnvironment, let raw = getenv("TELNYX_PUBLIC_KEY") { keyText = String(cString: raw) }
-        if keyText == nil, let sandboxURL { keyText = try SandboxPublicKey.fetch(baseURL: sandboxURL) }
+        if keyText == nil { keyText = sandboxPublicKey }
         if let keyText {
             switch SignatureVerifier.decodePublicKey(keyText) {
             case .success(let key): settings.publicKey = key

@@ -73,16 +73,9 @@ local function finish(job, outcome, err)
   end
 end
 
--- An error value as printable text; never raises (a hostile __tostring included).
-local function describe_failure(err)
-  local ok, text = pcall(tostring, err)
-  if not ok or type(text) ~= "string" then text = "(error object is a " .. type(err) .. " value)" end
-  return text
-end
-
 -- The error and the handler's own frames: the dispatcher's and the scheduler's are left out.
 local function handler_traceback(err)
-  return scheduler.user_traceback(traceback(describe_failure(err), 3))
+  return scheduler.user_traceback(traceback(scheduler.describe(err), 3))
 end
 
 local function run(job)

@@ -239,6 +239,9 @@ function M.round(limit)
   run_ready()
 end
 
+--- tostring for error values, never raising (see describe above): modules loaded later share it.
+M.describe = describe
+
 --- debug.traceback as it was at start-up: modules loaded later (telnyx.events) still report
 -- where a handler failed under --safe, which removes the debug library from scripts.
 -- A wrapper, not the function itself: Lua names a C function in tracebacks by finding it in
