@@ -15,7 +15,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // System libraries (module maps only): Lua 5.4 and libedit from Debian's -dev packages.
@@ -38,6 +38,8 @@ let package = Package(
         // Generated data compiled into the binary: the API catalog and the bundled stdlib.
         .target(name: "CTelnyxCatalog"),
         .target(name: "CTelnyxStdlib"),
+        // The commit `--version` names (scripts/build-info writes it before a build).
+        .target(name: "CBuildInfo"),
 
         // The API client, usable from Swift without Lua.
         .target(
@@ -91,7 +93,13 @@ let package = Package(
             ]),
         .executableTarget(
             name: "telnyx-lua",
-            dependencies: ["TelnyxLua", "TelnyxSandbox", "CEditline", "CLua", "LuaShims", "Confinement"]),
+            dependencies: ["TelnyxLua", "TelnyxSandbox", "CEditline", "CLua", "LuaShims", "Confinement", "CBuildInfo"],
+            // Linked by lld: identical functions folded once (the many generic specialisations
+            // that come out the same), and relative relocations packed (DT_RELR), which the
+            // dynamic loader applies several times faster at every start (docs/benchmarks.md).
+            linkerSettings: [.unsafeFlags(
+                ["-use-ld=lld", "-Xlinker", "--icf=all", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+                .when(platforms: [.linux]))]),
         .executableTarget(
             name: "telnyx-sandbox",
             dependencies: ["TelnyxSandbox"]),

@@ -1,4 +1,4 @@
-import Foundation
+import NIOConcurrencyHelpers
 
 /// Where the server leaves what it accepted for the Lua thread, which takes it when it is free.
 /// The server runs on event-loop threads and Lua on one thread of its own, so everything here
@@ -51,7 +51,7 @@ public final class EventInbox: @unchecked Sendable {
     /// Why `offer` refused an item.
     public enum Refusal: Error { case full, stopping }
 
-    private let lock = NSLock()
+    private let lock = NIOLock()
     private let maxQueued: Int
     private let maxQueuedBytes: Int
     private let rememberedIDs: Int

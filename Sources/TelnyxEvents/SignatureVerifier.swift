@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import Telnyx
 
 /// Checks a request the way Telnyx signs it: Ed25519 over `telnyx-timestamp + "|" + raw body`,
 /// the signature in `telnyx-signature-ed25519` (base64), the Unix time in `telnyx-timestamp`,
@@ -58,8 +58,7 @@ public struct SignatureVerifier: Sendable {
 
     /// A public key as Telnyx shows it (base64 of 32 bytes), or nil with what is wrong.
     public static func decodePublicKey(_ text: String) -> Result<[UInt8], Refusal> {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let data = Data(base64Encoded: padded(trimmed)) else {
+        guard let data = Base64.decode(text.utf8) else {
             return .failure(Refusal(code: "bad_key", reason: "the public key is not base64"))
         }
         guard data.count == 32 else {
@@ -70,7 +69,7 @@ public struct SignatureVerifier: Sendable {
 
     /// Verifies `body` against the signature headers (`header(name)` reads one, any case).
     /// `now` is the current Unix time.
-    public func verify(body: [UInt8], header: (String) -> String?, now: Double = Date().timeIntervalSince1970) -> Refusal? {
+    public func verify(body: [UInt8], header: (String) -> String?, now: Double = RetryPolicy.currentUnixTime()) -> Refusal? {
         guard let signatureText = header(Self.signatureHeader), !signatureText.isEmpty else {
             return Refusal(code: "missing_signature", reason: "missing header \(Self.signatureHeader)")
         }
@@ -85,7 +84,7 @@ public struct SignatureVerifier: Sendable {
             let when = age > 0 ? "\(Int(age)) s old" : "\(Int(-age)) s in the future"
             return Refusal(code: "stale_timestamp", reason: "timestamp is \(when); tolerance is \(Int(tolerance)) s")
         }
-        guard signatureText.utf8.count <= 200, let signature = Data(base64Encoded: Self.padded(signatureText)), signature.count == 64 else {
+        guard signatureText.utf8.count <= 200, let signature = Base64.decode(signatureText.utf8), signature.count == 64 else {
             return Refusal(code: "bad_signature", reason: "\(Self.signatureHeader) is not the base64 of a 64-byte signature")
         }
         var message = Array(timestamp.utf8)
@@ -97,11 +96,5 @@ public struct SignatureVerifier: Sendable {
             return Refusal(code: "bad_signature", reason: "signature does not match (body or timestamp altered, or another key)")
         }
         return nil
-    }
-
-    /// Base64 with the padding some senders leave out put back.
-    private static func padded(_ text: String) -> String {
-        let remainder = text.utf8.count % 4
-        return remainder == 0 ? text : text + String(repeating: "=", count: 4 - remainder)
     }
 }

@@ -41,7 +41,7 @@ struct Binding: Sendable {
     /// The key of the collection whose records `{parameter}` names in `route`
     /// (`/texml/Accounts/{account_sid}/Calls/{call_sid}`, `call_sid` -> `/texml/Accounts/{account_sid}/Calls`).
     static func collectionKey(route: String, parameter: String) -> String? {
-        guard let range = route.range(of: "{" + parameter + "}") else { return nil }
+        guard let range = route.firstRange(of: "{" + parameter + "}") else { return nil }
         return split(String(route[..<range.upperBound])).key
     }
 

@@ -15,6 +15,8 @@ final class SandboxCore: Sendable {
     let seed: UInt64
     /// Simulated calls, messages and signed webhooks (Simulation/).
     let simulation: Simulation
+    /// Answers to GET requests kept while the store is unchanged.
+    let answers = AnswerCache()
 
     init(configuration: SandboxConfiguration) {
         let document = Catalog.responseSchemas()
@@ -97,7 +99,11 @@ final class SandboxCore: Sendable {
         }
         if let shape = endpoint.query { issues += Validation.query(query.nested, shape) }
         if !issues.isEmpty { return .json(422, ["errors": .array(issues.map(\.json))]) }
-        let fallback = { self.stored(match.index, params: match.params, query: query, body: body, path: request.path) }
+        let fallback = { () -> Reply in
+            let stored = { self.stored(match.index, params: match.params, query: query, body: body, path: request.path) }
+            guard request.method == "GET" else { return stored() }
+            return self.answers.answer(request.path + "?" + request.rawQuery, version: { self.store.version }, stored)
+        }
         if let simulated = simulation.intercept(endpoint, params: match.params, query: query, body: body, fallback: fallback) {
             return simulated
         }

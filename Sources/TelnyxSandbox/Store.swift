@@ -25,6 +25,18 @@ final class Store: Sendable {
     /// Collection key -> the schema of a record (the retrieve's, else the list item's).
     private let recordSchemas: [String: JSONValue]
     private let collections: NIOLockedValueBox<[String: Collection]>
+    /// Generated parts of answers, kept so requests do not regenerate them.
+    private let cache = RenderCache()
+    /// Counts the changes to the store (creations, updates, deletions, resets), so that answers
+    /// kept by `AnswerCache` are dropped when anything changes.
+    private let changes = NIOLockedValueBox(0)
+
+    /// The number of changes made so far.
+    var version: Int { changes.withLockedValue { $0 } }
+
+    /// Counts one change; called while the collections' lock is held, so a reader that saw the
+    /// change also sees the count.
+    private func changed() { changes.withLockedValue { $0 += 1 } }
 
     init(factory: ResponseFactory, seed: UInt64, phoneNumbers: Int, bound: [(Endpoint, Binding)]) {
         self.factory = factory
@@ -146,21 +158,33 @@ final class Store: Sendable {
         case .create, .createAt:
             let idField = idFields[key] ?? "id"
             let given = id ?? fields[idField]?.stringValue
-            let slot = withCollection(key) { $0.create(id: given ?? $0.nextCreatedID(), fields: fields) }
+            let slot = withCollection(key) { collection in
+                changed()
+                return collection.create(id: given ?? collection.nextCreatedID(), fields: fields)
+            }
             return item(endpoint, key: key, slot: slot)
         case .retrieve, .update, .delete:
             guard let id else { return .notFound("no id") }
             let found: Collection.Slot? = withCollection(key) { collection in
                 guard let slot = collection.slot(of: id) else { return nil }
-                if action == .update { collection.update(slot, with: fields) }
+                if action == .update {
+                    collection.update(slot, with: fields)
+                    changed()
+                }
                 if action == .retrieve, let next = Self.nextJobStatus(collection.fields(slot)) {
                     collection.update(slot, with: ["status": .string(next)])
+                    changed()
                 }
                 return slot
             }
             guard let slot = found else { return .notFound("\(binding.idParam ?? "id") '\(id)' was not found") }
             let answer = item(endpoint, key: key, slot: slot)
-            if action == .delete { withCollection(key) { $0.delete(slot) } }
+            if action == .delete {
+                withCollection(key) { collection in
+                    collection.delete(slot)
+                    changed()
+                }
+            }
             if case .none = endpoint.result { return .noContent }
             return answer
         }
@@ -185,38 +209,50 @@ final class Store: Sendable {
         }
     }
 
-    /// A record rendered with `schema`, its own fields laid over the generated ones.
-    private func render(_ key: String, _ slot: Collection.Slot, schema: JSONValue) -> JSONValue {
+    /// Record `slot` of collection `key` under the schema known as `schemaName`: generated from
+    /// the record's seed, then its own fields laid over where the schema allows them.
+    private func render(_ key: String, _ slot: Collection.Slot, schema: JSONValue, as schemaName: String) -> JSONValue {
         let (fields, base) = withCollection(key) { ($0.fields(slot), $0.baseSeed(slot)) }
-        var rng = SplitMix(base)
-        let flat = factory.concrete(schema)
-        guard case .object(var out) = factory.generate(flat, rng: &rng) else { return .object(fields) }
-        let props = flat["properties"]?.objectValue ?? [:]
-        let open = flat["additionalProperties"] != nil && flat["additionalProperties"] != .bool(false)
+        let shape = cache.shape(schemaName) {
+            let flat = factory.concrete(schema)
+            return RenderCache.Shape(
+                flat: flat, properties: flat["properties"]?.objectValue ?? [:],
+                open: flat["additionalProperties"] != nil && flat["additionalProperties"] != .bool(false))
+        }
+        let generated = cache.record(schemaName, base: base) {
+            var rng = SplitMix(base)
+            return factory.generate(shape.flat, rng: &rng)
+        }
+        guard case .object(var out) = generated else { return .object(fields) }
         for (k, v) in fields {
-            if let prop = props[k] { if factory.fits(v, prop) { out[k] = v } } else if open { out[k] = v }
+            if let prop = shape.properties[k] { if factory.fits(v, prop) { out[k] = v } } else if shape.open { out[k] = v }
         }
         return .object(out)
     }
 
     private func item(_ endpoint: Endpoint, key: String, slot: Collection.Slot) -> StoreOutcome {
         guard let response = factory.responses[endpoint.fullName] else {
-            return .body(["data": render(key, slot, schema: recordSchemas[key] ?? .object([:]))])
+            return .body(["data": render(key, slot, schema: recordSchemas[key] ?? .object([:]), as: "record " + key)])
         }
         let flat = factory.flatten(response)
         if let data = factory.member(flat, "data") {
-            var rng = SplitMix(seed)
-            var envelope = factory.generate(flat, rng: &rng).objectValue ?? [:]
-            envelope["data"] = render(key, slot, schema: data)
+            // The envelope around `data` is the same for every record of the endpoint.
+            let generated = cache.value("envelope " + endpoint.fullName) {
+                var rng = SplitMix(seed)
+                return factory.generate(flat, rng: &rng)
+            }
+            var envelope = generated.objectValue ?? [:]
+            envelope["data"] = render(key, slot, schema: data, as: endpoint.fullName + " data")
             return .body(.object(envelope))
         }
-        return .body(render(key, slot, schema: flat))
+        return .body(render(key, slot, schema: flat, as: endpoint.fullName))
     }
 
     private func list(
         _ endpoint: Endpoint, key: String, query: QueryString, path: String
     ) throws(Pagination.OutOfRange) -> JSONValue {
         let itemSchema = Self.recordSchema(endpoint, factory) ?? .object([:])
+        let itemName = endpoint.fullName + " items"
         let scheme: String
         switch endpoint.result {
         case .page(let name): scheme = name
@@ -257,17 +293,20 @@ final class Store: Sendable {
                 total = matched
             } else {
                 var matched = 0
-                for slot in small where Filters.matches(render(key, slot, schema: itemSchema).objectValue ?? [:], filter) {
+                for slot in small where Filters.matches(render(key, slot, schema: itemSchema, as: itemName).objectValue ?? [:], filter) {
                     if matched >= window.offset && slots.count < window.size { slots.append(slot) }
                     matched += 1
                 }
                 total = matched
             }
         }
-        let items = slots.map { render(key, $0, schema: itemSchema) }
-        var rng = SplitMix(stableHash(seed, endpoint.fullName))
+        let items = slots.map { render(key, $0, schema: itemSchema, as: itemName) }
         let response = factory.responses[endpoint.fullName].map { factory.flatten($0) } ?? .object([:])
-        let template = factory.generate(response, rng: &rng)
+        // The page around the items is the same for every page of the endpoint.
+        let template = cache.value("page " + endpoint.fullName) {
+            var rng = SplitMix(stableHash(seed, endpoint.fullName))
+            return factory.generate(response, rng: &rng)
+        }
         let nextSchema = response["properties"]?["next_page_uri"].map { factory.flatten($0) }
         return Pagination.page(
             scheme: scheme, itemsKey: endpoint.itemsKey, template: template, items: items, window: window, total: total,
@@ -284,7 +323,7 @@ final class Store: Sendable {
     /// For the simulation: record `id` of collection `key` rendered (own fields over generated).
     func record(_ key: String, id: String) -> [String: JSONValue]? {
         guard let schema = recordSchemas[key], let slot = withCollection(key, { $0.slot(of: id) }) else { return nil }
-        return render(key, slot, schema: schema).objectValue
+        return render(key, slot, schema: schema, as: "record " + key).objectValue
     }
 
     /// The first seeded phone number is `+1` and this plus the index.
@@ -316,6 +355,9 @@ final class Store: Sendable {
 
     /// Forgets every change: the collections are rebuilt from their seeds on next use.
     func reset() {
-        collections.withLockedValue { $0.removeAll() }
+        collections.withLockedValue { all in
+            all.removeAll()
+            changed()
+        }
     }
 }

@@ -36,7 +36,7 @@ enum Containment {
     static func port(of baseURL: String) throws -> UInt16 {
         let lower = baseURL.lowercased()
         let defaultPort: UInt16 = lower.hasPrefix("https://") ? 443 : 80
-        guard let schemeEnd = baseURL.range(of: "://") else {
+        guard let schemeEnd = baseURL.firstRange(of: "://") else {
             throw Options.UsageError(description: "--safe: cannot read the API's address from '\(baseURL)'")
         }
         let authority = baseURL[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CBuildInfo
 import CLua
 import LuaShims
 import TelnyxLua
@@ -65,7 +66,8 @@ struct ScriptRunner {
 
     private func printVersion() {
         // lua.c's line, after ours: scripts that check the Lua version read it as they would.
-        print("telnyx-lua \(TelnyxHostInfo.version) with \(String(cString: tl_lua_copyright()))")
+        let commit = String(cString: tl_build_commit())
+        print("telnyx-lua \(TelnyxHostInfo.version) (commit \(commit)) with \(String(cString: tl_lua_copyright()))")
     }
 
     /// `arg`: arg[0] the script, arg[1..] its arguments, negative indices the interpreter and

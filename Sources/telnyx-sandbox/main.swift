@@ -1,13 +1,32 @@
 // The Telnyx API simulator: see docs/sandbox.md.
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
 import TelnyxSandbox
+
+/// Writes `text` to `descriptor` at once: scripts wait for the banner, so it must not sit in a
+/// buffer (and Swift 6 rejects C's `stdout`/`stderr` globals as shared mutable state).
+func emit(_ text: String, to descriptor: Int32) {
+    var copy = text
+    copy.withUTF8 { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}
 
 /// The command line: `telnyx-sandbox --port 4010 [--host H] [--seed N] ...`.
 func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
     var configuration = SandboxConfiguration(port: 4010)
     var rest = arguments.dropFirst()[...]
     func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("telnyx-sandbox: \(message)\n".utf8))
+        emit("telnyx-sandbox: \(message)\n", to: 2)
         exit(2)
     }
     func value(_ flag: String) -> String {
@@ -66,7 +85,7 @@ func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
 if CommandLine.arguments.dropFirst().first == "trigger" {
     let status = await SandboxTrigger.main(
         Array(CommandLine.arguments.dropFirst(2)), print: { print($0) },
-        error: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        error: { emit($0 + "\n", to: 2) })
     exit(status)
 }
 
@@ -75,8 +94,7 @@ let server = SandboxServer(configuration: configuration)
 _ = try await server.start()
 let banner = "telnyx-sandbox listening on \(server.baseURL) (seed \(configuration.seed), \(configuration.phoneNumbers) phone numbers)\n"
     + "telnyx-sandbox webhook public key (Ed25519, base64): \(server.publicKey ?? "")\n"
-// A write straight to the descriptor: scripts wait for this line, so it must not sit in a buffer.
-FileHandle.standardOutput.write(Data(banner.utf8))
+emit(banner, to: 1)
 
 // Run until SIGINT or SIGTERM, then close the listener cleanly.
 signal(SIGINT, SIG_IGN)

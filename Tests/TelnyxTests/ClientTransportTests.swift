@@ -200,7 +200,7 @@ struct ClientTransportTests {
         let tokenRequest = try #require(tokenRequests.first)
         #expect(tokenRequest.method == "POST")
         #expect(tokenRequest.body == Array("grant_type=client_credentials".utf8))
-        #expect(tokenRequest.header("Authorization") == "Basic " + base64(Array("client-1:SECRET_client_xyz".utf8)))
+        #expect(tokenRequest.header("Authorization") == "Basic " + Base64.encode(Array("client-1:SECRET_client_xyz".utf8)))
         #expect(tokenRequest.header("Content-Type") == "application/x-www-form-urlencoded")
         #expect(!logs.text.contains(token) && !logs.text.contains("SECRET_client_xyz"))
         #expect(!"\(options)".contains("SECRET_client_xyz"))
@@ -208,7 +208,7 @@ struct ClientTransportTests {
 
     @Test func base64MatchesRFC4648Vectors() {
         let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
-        for (plain, encoded) in vectors { #expect(base64(Array(plain.utf8)) == encoded) }
+        for (plain, encoded) in vectors { #expect(Base64.encode(Array(plain.utf8)) == encoded) }
     }
 }
 

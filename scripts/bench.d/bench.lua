@@ -49,6 +49,25 @@ function cases.paginate(limit)
   report{items = count, seconds = seconds, per_second = count / seconds}
 end
 
+-- concurrent N CONCURRENCY: N retrieves through telnyx.map, at most CONCURRENCY in flight
+-- (the ids of one page, over and over); every result must be ok.
+function cases.concurrent(n, concurrency)
+  local ids = phone_number_ids(250)
+  local list = {}
+  for i = 1, n do list[i] = ids[(i - 1) % #ids + 1] end
+  local t0 = now()
+  local results = telnyx.map(list, function(id)
+    return telnyx.phone_numbers.retrieve(id)
+  end, {concurrency = concurrency})
+  local seconds = now() - t0
+  assert(#results == n, "telnyx.map returned " .. #results .. " results for " .. n .. " items")
+  for _, r in ipairs(results) do
+    if not r.ok then error(tostring(r.error)) end
+    assert(r.value.data.id)
+  end
+  report{calls = n, seconds = seconds, per_second = n / seconds}
+end
+
 -- bulk N CONCURRENCY: N updates, at most CONCURRENCY in flight.
 function cases.bulk(n, concurrency)
   local ids = phone_number_ids(math.min(n, 1000))

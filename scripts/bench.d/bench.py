@@ -56,6 +56,28 @@ def paginate(limit):
     report(items=count, seconds=seconds, per_second=count / seconds)
 
 
+def concurrent(n, concurrency):
+    """N retrieves with AsyncTelnyx, at most CONCURRENCY in flight (the ids of one page, over and over)."""
+    ids = phone_number_ids(telnyx.Telnyx(), 250)
+
+    async def run():
+        client = telnyx.AsyncTelnyx()
+        limit = asyncio.Semaphore(concurrency)
+
+        async def retrieve(id):
+            async with limit:
+                return await client.phone_numbers.retrieve(id)
+
+        t0 = time.perf_counter()
+        results = await asyncio.gather(*(retrieve(ids[i % len(ids)]) for i in range(n)))
+        seconds = time.perf_counter() - t0
+        assert len(results) == n and all(r.data.id for r in results)
+        return seconds
+
+    seconds = asyncio.run(run())
+    report(calls=n, seconds=seconds, per_second=n / seconds)
+
+
 def bulk(n, concurrency):
     ids = phone_number_ids(telnyx.Telnyx(), min(n, 1000))
 
@@ -87,7 +109,7 @@ def json_decode(path, iterations):
     report(megabytes=mb, seconds=seconds, per_second=mb / seconds)
 
 
-CASES = {"sequential": sequential, "paginate": paginate, "bulk": bulk, "json": json_decode}
+CASES = {"sequential": sequential, "paginate": paginate, "concurrent": concurrent, "bulk": bulk, "json": json_decode}
 
 if __name__ == "__main__":
     name, *args = sys.argv[1:]

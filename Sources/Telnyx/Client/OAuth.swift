@@ -65,7 +65,7 @@ actor OAuthTokenProvider {
         while base.hasSuffix("/") { base.removeLast() }
         let headers = [
             ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Authorization", "Basic " + base64(Array("\(id):\(secret)".utf8))),
+            ("Authorization", "Basic " + Base64.encode(Array("\(id):\(secret)".utf8))),
             ("Accept", "application/json"),
         ]
         let response = try await fetch(base + "/oauth/token", headers, Array("grant_type=client_credentials".utf8))
@@ -84,24 +84,4 @@ actor OAuthTokenProvider {
         let lifetime = body["expires_in"]?.doubleValue ?? 3600
         return (token, ContinuousClock.now + .milliseconds(Clamp.milliseconds(lifetime)))
     }
-}
-
-/// Standard base64 (RFC 4648, padded), for the Basic credentials header.
-func base64(_ bytes: [UInt8]) -> String {
-    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    var out: [UInt8] = []
-    var index = 0
-    while index < bytes.count {
-        let chunk = bytes[index..<min(index + 3, bytes.count)]
-        let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
-        for position in 0..<4 {
-            if position <= chunk.count {
-                out.append(alphabet[Int((value >> (18 - 6 * UInt32(position))) & 0x3F)])
-            } else {
-                out.append(UInt8(ascii: "="))
-            }
-        }
-        index += 3
-    }
-    return String(decoding: out, as: UTF8.self)
 }

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 
 /// The Telnyx API client: encodes an `APIRequest`, authenticates it, sends it over a pooled
 /// HTTP engine, retries as the official SDKs do, and returns the response or a `TelnyxError`.
@@ -35,12 +36,41 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
     /// not answer in time, `.cancelled` when the awaiting task was cancelled: cancellation aborts
     /// the in-flight request and any retry wait at once.
     public func send(_ request: APIRequest, options overrides: RequestOptions? = nil) async throws(TelnyxError) -> APIResponse {
-        let baseURL = overrides?.baseURL ?? options.baseURL
-        let timeout = overrides?.timeout ?? options.timeout
-        let maxRetries = max(overrides?.maxRetries ?? options.maxRetries, 0)
-        let apiKey = overrides?.apiKey ?? options.apiKey
-        let logger = options.logger
+        let handle = NIOLockedValueBox<RequestHandle?>(nil)
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<APIResponse, TelnyxError>, Never>) in
+                let started = start(request, options: overrides) { continuation.resume(returning: $0) }
+                handle.withLockedValue { $0 = started }
+                if Task.isCancelled { started.cancel() }
+            }
+        } onCancel: {
+            handle.withLockedValue { $0 }?.cancel()
+        }
+        return try result.get()
+    }
 
+    /// `send` without a Swift task: `completion` runs once with the outcome, on an event loop.
+    /// The handle cancels it. This is what the Lua host uses: the calling thread only hands the
+    /// request to an event loop, which encodes, sends and retries it (so many requests started
+    /// at once are prepared on every loop, not one after another on the caller's thread), and
+    /// the answer comes back in one hop.
+    @discardableResult
+    public func start(
+        _ request: APIRequest, options overrides: RequestOptions? = nil,
+        completion: @escaping @Sendable (Result<APIResponse, TelnyxError>) -> Void
+    ) -> RequestHandle {
+        let (loop, alone) = transport.reserveLoop()
+        let run = RequestRun(
+            request, overrides: overrides, on: loop, pinned: alone, client: self, transport: transport, oauth: oauth,
+            completion: completion)
+        loop.execute { run.begin() }
+        return run.handle
+    }
+
+    /// Everything that can be wrong with the request itself is found before the first byte.
+    func prepare(_ request: APIRequest, overrides: RequestOptions?) throws(TelnyxError) -> RequestRun.Prepared {
+        let baseURL = overrides?.baseURL ?? options.baseURL
+        let apiKey = overrides?.apiKey ?? options.apiKey
         // A key that cannot go into a header is never handed to the HTTP library, whose error
         // would quote it; the message says where the key came from instead.
         if apiKey == nil, let problem = options.apiKeyProblem {
@@ -49,8 +79,6 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
         if let apiKey, let problem = APIKeyCheck.problem(apiKey) {
             throw TelnyxError(kind: .authentication, message: "the API key \(problem); it was not sent")
         }
-
-        // Everything that can be wrong with the request itself is found before the first byte.
         let url = try RequestEncoding.url(
             baseURL: baseURL, route: request.route, pathParams: request.pathParams, query: request.query)
         let (bodyBytes, contentType) = Self.encodeBody(request.body)
@@ -62,81 +90,10 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
         if let contentType = contentType ?? (method == "GET" || method == "HEAD" ? nil : "application/json") {
             headers = Self.merge(headers, [("Content-Type", contentType)])
         }
-
-        var attempt = 0
-        while true {
-            attempt += 1
-            if Task.isCancelled { throw TelnyxError(kind: .cancelled, message: "request cancelled") }
-            var sent = headers
-            var token: String?
-            if let apiKey, !Self.hasHeader("authorization", in: sent) {
-                sent = Self.merge(sent, [("Authorization", "Bearer \(apiKey)")])
-            } else if let oauth, !Self.hasHeader("authorization", in: sent) {
-                token = try await oauth.accessToken(baseURL: baseURL)
-                sent = Self.merge(sent, [("Authorization", "Bearer \(token!)")])
-            }
-            let redactor = Redactor(secrets: options.secrets + [apiKey, token])
-            let shownURL = redactor.redact(url)
-            if logger.logLevel <= .debug {
-                logger.debug("request \(method) \(shownURL) attempt \(attempt)", metadata: [
-                    "headers": .string(Self.show(sent, redactor)),
-                    "body": .string(TelnyxLogging.describeBody(bodyBytes ?? [], redactor: redactor)),
-                ])
-            }
-            let started = ContinuousClock.now
-            let outcome: Result<APIResponse, TelnyxError>
-            do {
-                outcome = .success(try await transport.perform(
-                    method: method, url: url, headers: sent, body: bodyBytes, timeout: timeout))
-            } catch {
-                outcome = .failure(error)
-            }
-            let elapsed = Self.milliseconds(ContinuousClock.now - started)
-            let retriesLeft = attempt <= maxRetries
-
-            switch outcome {
-            case .failure(var error):
-                error.message = redactor.redact(error.message)
-                logger.info("\(method) \(shownURL) failed: \(error.kind.className) (attempt \(attempt), \(elapsed) ms)")
-                guard retriesLeft, error.kind == .connection || error.kind == .timeout else { throw error }
-                try await pause(retry: attempt, headers: nil, reason: error.kind.className, logger: logger)
-            case .success(let response):
-                logger.info("\(method) \(shownURL) -> \(response.status) (attempt \(attempt), \(elapsed) ms)")
-                if logger.logLevel <= .debug {
-                    logger.debug("response \(response.status)", metadata: [
-                        "headers": .string(Self.show(response.headers, redactor)),
-                        "body": .string(TelnyxLogging.describeBody(response.body, redactor: redactor)),
-                    ])
-                }
-                if response.status < 400 { return response }
-                // An OAuth token can expire between the check and the server's: fetch a new one.
-                var retry = RetryPolicy.shouldRetry(status: response.status, headers: response.headers)
-                if response.status == 401, let oauth, token != nil, await oauth.isExpired {
-                    await oauth.invalidate()
-                    retry = true
-                }
-                guard retriesLeft, retry else {
-                    var error = TelnyxError.fromResponse(response, redactor: redactor)
-                    if response.status == 401, apiKey == nil, oauth == nil, token == nil {
-                        error.message += " (no API key: set TELNYX_API_KEY or pass one)"
-                    }
-                    throw error
-                }
-                try await pause(retry: attempt, headers: response.headers, reason: "status \(response.status)", logger: logger)
-            }
-        }
-    }
-
-    /// Sleeps before retry number `retry`, scaled by `retryDelayScale`; cancellation ends it.
-    private func pause(retry: Int, headers: [(String, String)]?, reason: String, logger: Logger) async throws(TelnyxError) {
-        let delay = RetryPolicy.delay(retryIndex: retry - 1, headers: headers) * options.retryDelayScale
-        options.onRetry?(retry, delay, reason)
-        logger.info("retrying in \(Clamp.milliseconds(delay)) ms after \(reason) (retry \(retry))")
-        do {
-            try await Task.sleep(for: .milliseconds(Clamp.milliseconds(delay)))
-        } catch {
-            throw TelnyxError(kind: .cancelled, message: "request cancelled")
-        }
+        return RequestRun.Prepared(
+            method: method, url: url, headers: headers, body: bodyBytes, baseURL: baseURL, apiKey: apiKey,
+            timeout: overrides?.timeout ?? options.timeout,
+            maxRetries: max(overrides?.maxRetries ?? options.maxRetries, 0))
     }
 
     /// Closes the connection pool. Call once, after the last `send`.

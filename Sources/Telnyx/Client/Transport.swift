@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
@@ -34,83 +35,84 @@ final class HTTPTransport: Sendable {
         // Downloads must come back byte-exact, so no transparent decompression.
         configuration.decompression = .disabled
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        loops = Array(HTTPClient.defaultEventLoopGroup.makeIterator())
     }
 
-    /// Sends one request and reads the whole response, within `timeout` seconds in all.
+    /// Starts one request and reads the whole response, within `timeout` seconds in all;
+    /// `completion` runs once, on an event loop, with the response or a `TelnyxError`. Returns the
+    /// exchange, to cancel (its completion then says `.cancelled`), or nil when the request
+    /// failed before it could start (completion has already run).
+    ///
+    /// Why callbacks and not `async`: a call from Lua then costs two thread hops (the Lua thread
+    /// hands the request to an event loop, the loop wakes the Lua thread with the answer), where
+    /// a Swift task per request added a hop to the concurrency pool and back each way, which
+    /// the per-call profile showed as the largest single cost (docs/benchmarks.md).
+    @discardableResult
+    func start(
+        method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double,
+        on loop: (any EventLoop)? = nil, completion: @escaping @Sendable (Result<APIResponse, TelnyxError>) -> Void
+    ) -> HTTPClient.Task<APIResponse>? {
+        let request: HTTPClient.Request
+        do {
+            request = try HTTPClient.Request(
+                url: url, method: HTTPMethod(rawValue: method), headers: HTTPHeaders(headers),
+                body: body.map { .bytes($0) })
+        } catch {
+            completion(.failure(Self.classify(error, timeout: timeout, headers: headers)))
+            return nil
+        }
+        // The deadline covers the whole exchange, body included: a server that sends the head
+        // and then drips the body a byte at a time cannot hold the request past it.
+        let deadline = NIODeadline.now() + .milliseconds(Clamp.milliseconds(timeout))
+        let task = client.execute(
+            request: request, delegate: BodyCollector(limit: responseLimit),
+            eventLoop: loop.map { .delegateAndChannel(on: $0) } ?? .indifferent, deadline: deadline)
+        task.futureResult.whenComplete { result in
+            completion(result.mapError { Self.classify($0, timeout: timeout, headers: headers) })
+        }
+        return task
+    }
+
+    /// `start` for async callers (the OAuth token fetch); cancelling the awaiting task cancels
+    /// the exchange.
     func perform(
         method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double
     ) async throws(TelnyxError) -> APIResponse {
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: method)
-        request.headers = HTTPHeaders(headers)
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let deadline = NIODeadline.now() + .milliseconds(Clamp.milliseconds(timeout))
-        do {
-            let response = try await client.execute(request, deadline: deadline)
-            // A body announced larger than the budget has left is refused before it is read.
-            if MemoryHold.limit != 0, let length = response.headers.first(name: "content-length").flatMap(Int.init),
-               length > MemoryHold.limit - MemoryHold.used {
-                throw OverBudget()
+        let exchange = NIOLockedValueBox<HTTPClient.Task<APIResponse>?>(nil)
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<APIResponse, TelnyxError>, Never>) in
+                let task = start(method: method, url: url, headers: headers, body: body, timeout: timeout) {
+                    continuation.resume(returning: $0)
+                }
+                exchange.withLockedValue { $0 = task }
+                if Task.isCancelled { task?.cancel() }
             }
-            let (bytes, hold) = try await Self.collect(response.body, upTo: responseLimit, deadline: deadline)
-            return APIResponse(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes,
-                memoryHold: hold)
-        } catch {
-            throw Self.classify(error, timeout: timeout, headers: headers)
+        } onCancel: {
+            exchange.withLockedValue { $0 }?.cancel()
         }
+        return try result.get()
     }
 
-    /// Reads the whole body, failing with `deadlineExceeded` when it has not all arrived by
-    /// `deadline`. AsyncHTTPClient's deadline only covers the response head, so without this a
-    /// server that sends the head and then drips the body a byte at a time would hold the request
-    /// (and the Lua task waiting on it) for as long as it kept dripping. Losing the race cancels
-    /// the read, which closes the connection.
-    static func collect(
-        _ body: HTTPClientResponse.Body, upTo limit: Int, deadline: NIODeadline
-    ) async throws -> ([UInt8], MemoryHold?) {
-        try await withThrowingTaskGroup(of: ([UInt8], MemoryHold?)?.self) { group in
-            group.addTask { try await collectCounted(body, upTo: limit) }
-            group.addTask {
-                let remaining = max((deadline - NIODeadline.now()).nanoseconds, 0)
-                try await Task.sleep(nanoseconds: UInt64(remaining))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let collected = first else {
-                throw HTTPClientError.deadlineExceeded
-            }
-            return collected
+    /// The event loops exchanges run on, each with its own pooled connections.
+    private let loops: [any EventLoop]
+    /// Requests in flight, which decides the loop of the next one.
+    private let inFlight = NIOLockedValueBox(0)
+
+    /// The loop for a new request, counted in flight until `release`: the first loop while
+    /// nothing else is in flight, so calls made one after another always find their kept-alive
+    /// connection on the loop they run on (left to AsyncHTTPClient, half of them reached it
+    /// through a second loop: one more thread hop per call); spread over every loop when many
+    /// run at once, which one loop alone halved.
+    func reserveLoop() -> (loop: any EventLoop, alone: Bool) {
+        let running = inFlight.withLockedValue { count in
+            defer { count += 1 }
+            return count
         }
+        return (loops[running % loops.count], running == 0)
     }
 
-    /// Reads the body chunk by chunk, counting it in the process's memory budget as it grows,
-    /// so that under `--max-memory` a large body (or many at once) fails before it is held.
-    private static func collectCounted(_ body: HTTPClientResponse.Body, upTo limit: Int) async throws -> ([UInt8], MemoryHold?) {
-        guard MemoryHold.limit != 0 else {
-            var buffer = try await body.collect(upTo: limit)
-            return (buffer.readBytes(length: buffer.readableBytes) ?? [], nil)
-        }
-        // Each chunk is copied out at once (a ByteBuffer slice keeps the decoder's whole buffer
-        // alive) and the copies are joined once at the end into an array of the exact size (a
-        // growing array holds up to twice its count, uncounted). The join needs the body twice
-        // for a moment; that is counted too.
-        var chunks: [[UInt8]] = []
-        var total = 0
-        let received = MemoryHold.empty()
-        for try await chunk in body {
-            guard total + chunk.readableBytes <= limit else { throw NIOTooManyBytesError(maxBytes: limit) }
-            guard received.grow(by: chunk.readableBytes) else { throw OverBudget() }
-            total += chunk.readableBytes
-            chunks.append(Array(chunk.readableBytesView))
-        }
-        let joined = MemoryHold.empty()
-        guard joined.grow(by: total) else { throw OverBudget() }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(total)
-        for chunk in chunks { bytes.append(contentsOf: chunk) }
-        return (bytes, joined)
-    }
+    /// Ends what `reserveLoop` counted.
+    func release() { inFlight.withLockedValue { $0 -= 1 } }
 
     /// A response body that does not fit in what is left of --max-memory.
     struct OverBudget: Error {}

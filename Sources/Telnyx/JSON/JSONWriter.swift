@@ -21,12 +21,16 @@ public struct JSONWriter {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            // Sorted keys: the same value always gives the same text.
-            for (i, key) in members.keys.sorted().enumerated() {
+            // Sorted keys: the same value always gives the same text. Compared as UTF-8 bytes
+            // (code point order), not with String's `<`, whose Unicode-aware comparison was a
+            // third of the sandbox's time per page; the two orders differ only for keys that are
+            // not in normal form C.
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (i, member) in sorted.enumerated() {
                 if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(key)
+                writeString(member.key)
                 bytes.append(UInt8(ascii: ":"))
-                write(members[key]!)
+                write(member.value)
             }
             bytes.append(UInt8(ascii: "}"))
         }

@@ -1,19 +1,21 @@
-import Foundation
 import LuaShims
 import Telnyx
 
-/// Runs HTTP requests for the Lua thread. Lua is single-threaded, the client is async: each
-/// request runs as a Swift task on the client's event loops, and its outcome is parked here
-/// until the Lua thread collects it. The Lua side (the scheduler in
-/// stdlib/telnyx/runtime/scheduler.lua) asks which requests are done (`poll`), takes their
-/// outcomes (`take`), and resumes the coroutines that waited for them.
+/// Runs HTTP requests for the Lua thread. Lua is single-threaded, the client is not: each
+/// request runs on the client's event loops, and its outcome is parked here until the Lua thread
+/// collects it. The Lua side (the scheduler in stdlib/telnyx/runtime/scheduler.lua) asks which
+/// requests are done (`poll`), takes their outcomes (`take`), and resumes the coroutines that
+/// waited for them.
+///
+/// A request costs two thread hops: the Lua thread hands it to an event loop, and the loop's
+/// completion wakes the Lua thread. No Swift task runs per request (see `TelnyxClient.start`).
 final class RequestEngine: @unchecked Sendable {
     /// The outcome of one request, or what short-circuited it (dry-run).
     typealias Outcome = Result<APIResponse, TelnyxError>
 
-    private let condition = NSCondition()
+    private let condition = WaitCondition()
     private var nextID = 1
-    private var running: [Int: Task<Void, Never>] = [:]
+    private var running: [Int: RequestHandle] = [:]
     private var finished: [Int: Outcome] = [:]
     private var ready: [Int] = []
     /// Set by `wake()`: the next (or current) poll returns at once, with whatever it has.
@@ -22,92 +24,81 @@ final class RequestEngine: @unchecked Sendable {
     /// Starts `request` on `client`; returns its id. `hold` (the body's share of the memory
     /// budget) lives until the request is done.
     func start(_ request: APIRequest, on client: TelnyxClient, options: RequestOptions?, holding hold: MemoryHold? = nil) -> Int {
-        condition.lock()
-        let id = nextID
-        nextID += 1
-        condition.unlock()
-        let task = Task { [self, hold] in
-            defer { withExtendedLifetime(hold) {} }
-            let outcome: Outcome
-            do throws(TelnyxError) {
-                outcome = .success(try await client.send(request, options: options))
-            } catch {
-                outcome = .failure(error)
-            }
+        let id = newID()
+        let handle = client.start(request, options: options) { [self, hold] outcome in
+            withExtendedLifetime(hold) {}
             complete(id, with: outcome)
         }
-        condition.lock()
-        if finished[id] == nil { running[id] = task }
-        condition.unlock()
+        condition.locked {
+            if finished[id] == nil { running[id] = handle }
+        }
         return id
     }
 
     /// Records an outcome without sending anything (a dry-run answer, say); returns its id.
     func resolved(_ outcome: Outcome) -> Int {
-        condition.lock()
-        let id = nextID
-        nextID += 1
-        condition.unlock()
+        let id = newID()
         complete(id, with: outcome)
         return id
     }
 
+    private func newID() -> Int {
+        condition.locked {
+            defer { nextID += 1 }
+            return nextID
+        }
+    }
+
     private func complete(_ id: Int, with outcome: Outcome) {
-        condition.lock()
-        running[id] = nil
-        finished[id] = outcome
-        ready.append(id)
-        condition.signal()
-        condition.unlock()
+        condition.locked {
+            running[id] = nil
+            finished[id] = outcome
+            ready.append(id)
+            condition.signal()
+        }
     }
 
     /// Ids of requests finished since the last poll, waiting up to `timeout` seconds for one.
     /// Returns early, with what it has, when a Ctrl-C arrives (the caller checks for it) or
     /// `wake()` is called.
     func poll(timeout: Double) -> [Int] {
-        let deadline = Date(timeIntervalSinceNow: max(0, timeout))
-        condition.lock()
-        defer { condition.unlock() }
-        defer { woken = false }
-        while ready.isEmpty && !woken && tl_interrupt_requested() == 0 {
-            // Wake at least every 50 ms to notice Ctrl-C, which can't signal the condition.
-            let slice = min(deadline, Date(timeIntervalSinceNow: 0.05))
-            if !condition.wait(until: slice) && Date() >= deadline { break }
+        let deadline = monotonicSeconds() + max(0, timeout)
+        return condition.locked {
+            defer { woken = false }
+            while ready.isEmpty && !woken && tl_interrupt_requested() == 0 {
+                let left = deadline - monotonicSeconds()
+                if left <= 0 { break }
+                // Wake at least every 50 ms to notice Ctrl-C, which can't signal the condition.
+                _ = condition.wait(seconds: min(left, 0.05))
+            }
+            let ids = ready
+            ready.removeAll(keepingCapacity: true)
+            return ids
         }
-        let ids = ready
-        ready.removeAll(keepingCapacity: true)
-        return ids
     }
 
     /// Ends the current or next `poll` early: something other than a request (an event for
     /// `telnyx-lua serve`) needs the Lua thread. Any thread may call it.
     func wake() {
-        condition.lock()
-        woken = true
-        condition.signal()
-        condition.unlock()
+        condition.locked {
+            woken = true
+            condition.signal()
+        }
     }
 
     /// The outcome of a finished request, removed from the engine; nil if not finished.
     func take(_ id: Int) -> Outcome? {
-        condition.lock()
-        defer { condition.unlock() }
-        return finished.removeValue(forKey: id)
+        condition.locked { finished.removeValue(forKey: id) }
     }
 
-    /// Cancels a running request: its task is cancelled, which aborts the HTTP exchange.
-    /// Its outcome (a cancellation error) still arrives through `poll`.
+    /// Cancels a running request, which aborts its HTTP exchange or retry pause. Its outcome (a
+    /// cancellation error) still arrives through `poll`.
     func cancel(_ id: Int) {
-        condition.lock()
-        let task = running[id]
-        condition.unlock()
-        task?.cancel()
+        condition.locked { running[id] }?.cancel()
     }
 
     /// How many requests are running now.
     var runningCount: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return running.count
+        condition.locked { running.count }
     }
 }

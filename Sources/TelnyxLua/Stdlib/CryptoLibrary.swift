@@ -1,7 +1,7 @@
 import CLua
 import Crypto
-import Foundation
 import LuaShims
+import Telnyx
 
 /// `telnyx._crypto`: the primitives the bundled `telnyx.webhooks` module needs, which Lua cannot
 /// compute itself. Internal (the underscore): scripts use `require "telnyx.webhooks"`.
@@ -35,22 +35,13 @@ enum CryptoLibrary {
     private static func rawOrBase64(_ lua: Lua, _ n: Int32, _ what: String, length: Int) throws -> [UInt8] {
         let raw = try bytes(lua, n, what)
         if raw.count == length { return raw }
-        guard let decoded = decodeBase64(raw) else {
+        guard let decoded = Base64.decode(raw) else {
             throw lua.argumentError(n, "\(what) is neither \(length) raw bytes nor valid base64")
         }
         guard decoded.count == length else {
             throw lua.argumentError(n, "\(what) decodes to \(decoded.count) bytes; Ed25519 needs \(length)")
         }
         return decoded
-    }
-
-    static func decodeBase64(_ raw: [UInt8]) -> [UInt8]? {
-        var text = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty { return nil }
-        let remainder = text.count % 4
-        if remainder == 1 { return nil }
-        if remainder > 0 { text += String(repeating: "=", count: 4 - remainder) }
-        return Data(base64Encoded: text).map { Array($0) }
     }
 
     private static func ed25519Verify(_ lua: Lua) throws -> Int32 {
@@ -69,7 +60,7 @@ enum CryptoLibrary {
 
     private static func base64Decode(_ lua: Lua) throws -> Int32 {
         let raw = try bytes(lua, 1, "text")
-        guard let decoded = decodeBase64(raw) else {
+        guard let decoded = Base64.decode(raw) else {
             lua.pushNil()
             lua.push("not valid base64")
             return 2
@@ -80,7 +71,7 @@ enum CryptoLibrary {
 
     private static func base64Encode(_ lua: Lua) throws -> Int32 {
         let raw = try bytes(lua, 1, "bytes")
-        lua.push(Data(raw).base64EncodedString())
+        lua.push(Base64.encode(raw))
         return 1
     }
 }

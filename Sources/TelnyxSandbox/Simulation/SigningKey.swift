@@ -1,4 +1,5 @@
 import Crypto
+import Telnyx
 
 /// The sandbox's Ed25519 key pair, derived from `--seed` so that a run's public key (and every
 /// signature) repeats. Every outgoing request (webhooks, TeXML fetches and callbacks) is signed
@@ -21,7 +22,7 @@ struct SigningKey: Sendable {
     }
 
     /// Base64 of the 32 raw bytes of the public key (what `/__sandbox/public_key` serves).
-    var publicKeyBase64: String { base64(Array(privateKey.publicKey.rawRepresentation)) }
+    var publicKeyBase64: String { Base64.encode(Array(privateKey.publicKey.rawRepresentation)) }
 
     /// The two signature headers for `body` sent at `timestamp` (Unix seconds).
     func headers(body: [UInt8], timestamp: Int64) -> [(String, String)] {
@@ -29,26 +30,6 @@ struct SigningKey: Sendable {
         signed.append(UInt8(ascii: "|"))
         signed.append(contentsOf: body)
         let signature = (try? privateKey.signature(for: signed)).map { Array($0) } ?? []
-        return [("telnyx-signature-ed25519", base64(signature)), ("telnyx-timestamp", String(timestamp))]
+        return [("telnyx-signature-ed25519", Base64.encode(signature)), ("telnyx-timestamp", String(timestamp))]
     }
-}
-
-/// Standard base64 with padding (RFC 4648), without Foundation.
-func base64(_ bytes: [UInt8]) -> String {
-    let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity((bytes.count + 2) / 3 * 4)
-    var i = 0
-    while i < bytes.count {
-        let b0 = UInt32(bytes[i])
-        let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
-        let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
-        let n = b0 << 16 | b1 << 8 | b2
-        out.append(table[Int(n >> 18 & 63)])
-        out.append(table[Int(n >> 12 & 63)])
-        out.append(i + 1 < bytes.count ? table[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-        out.append(i + 2 < bytes.count ? table[Int(n & 63)] : UInt8(ascii: "="))
-        i += 3
-    }
-    return String(decoding: out, as: UTF8.self)
 }

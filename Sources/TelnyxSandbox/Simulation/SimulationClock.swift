@@ -1,5 +1,5 @@
-import Foundation
 import NIOConcurrencyHelpers
+import Telnyx
 
 /// Deterministic identifiers for everything the simulation creates (calls, events, messages,
 /// deliveries): a SplitMix stream seeded from `--seed`, so the same run gives the same ids.
@@ -30,10 +30,10 @@ final class SimulationIDs: Sendable {
 /// Wall-clock times as the simulation writes them.
 enum SimulationClock {
     /// Milliseconds since 1970.
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func nowMs() -> Int64 { Int64(RetryPolicy.currentUnixTime() * 1000) }
 
     /// Seconds since 1970 (the `telnyx-timestamp` header).
-    static func nowSeconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
+    static func nowSeconds() -> Int64 { Int64(RetryPolicy.currentUnixTime()) }
 
     /// ISO 8601 UTC with milliseconds and `Z`, as Telnyx writes `occurred_at`.
     static func iso(_ ms: Int64) -> String {

@@ -218,7 +218,7 @@ final class TeXMLInterpreter: Sendable {
     /// `url` made absolute against `base` (`/path` and relative paths).
     func resolve(_ url: String, against base: String) -> String {
         if url.hasPrefix("http://") || url.hasPrefix("https://") || url.isEmpty { return url.isEmpty ? base : url }
-        guard let schemeEnd = base.range(of: "://") else { return url }
+        guard let schemeEnd = base.firstRange(of: "://") else { return url }
         let afterScheme = base[schemeEnd.upperBound...]
         let hostEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
         let origin = String(base[..<hostEnd])

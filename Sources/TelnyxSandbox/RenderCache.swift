@@ -1,0 +1,66 @@
+import NIOConcurrencyHelpers
+import Telnyx
+
+/// What the store would otherwise generate again on every request: the concrete shape of each
+/// schema it renders records with, the generated (schema-driven) part of recently rendered
+/// records, and the envelope and page template of each endpoint.
+///
+/// All of it is a pure function of the seed and the schema, so caching changes no byte of any
+/// answer; it only stops the sandbox from being the slowest part of what it is used to measure
+/// (`wrk` on one record went from ~4,400 to ... requests/s, docs/benchmarks.md). The record cache
+/// is bounded: walking a million phone numbers keeps at most `recordLimit` of them.
+final class RenderCache: Sendable {
+    /// A record schema, resolved once: its concrete form, its properties, and whether it
+    /// accepts properties it does not list.
+    struct Shape: Sendable {
+        let flat: JSONValue
+        let properties: [String: JSONValue]
+        let open: Bool
+    }
+
+    private struct RecordKey: Hashable {
+        let schema: String
+        let base: UInt64
+    }
+
+    private struct State {
+        var shapes: [String: Shape] = [:]
+        var records: [RecordKey: JSONValue] = [:]
+        var values: [String: JSONValue] = [:]
+    }
+
+    /// Generated records kept at most (about 4 kB each).
+    static let recordLimit = 4096
+
+    private let state = NIOLockedValueBox(State())
+
+    /// The shape of the schema known as `name`, made by `make` the first time.
+    func shape(_ name: String, _ make: () -> Shape) -> Shape {
+        if let known = state.withLockedValue({ $0.shapes[name] }) { return known }
+        let made = make()
+        state.withLockedValue { $0.shapes[name] = made }
+        return made
+    }
+
+    /// The generated part of the record with seed `base` under schema `name`.
+    func record(_ name: String, base: UInt64, _ make: () -> JSONValue) -> JSONValue {
+        let key = RecordKey(schema: name, base: base)
+        if let known = state.withLockedValue({ $0.records[key] }) { return known }
+        let made = make()
+        state.withLockedValue { state in
+            // Dropping everything at the bound keeps the bookkeeping free; the records come back
+            // from their seeds.
+            if state.records.count >= Self.recordLimit { state.records.removeAll(keepingCapacity: true) }
+            state.records[key] = made
+        }
+        return made
+    }
+
+    /// A value that depends on nothing but `name` (an endpoint's envelope or page template).
+    func value(_ name: String, _ make: () -> JSONValue) -> JSONValue {
+        if let known = state.withLockedValue({ $0.values[name] }) { return known }
+        let made = make()
+        state.withLockedValue { $0.values[name] = made }
+        return made
+    }
+}
