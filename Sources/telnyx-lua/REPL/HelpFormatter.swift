@@ -50,8 +50,8 @@ struct HelpFormatter {
     /// `help(table)` for a table that is no API resource (a stdlib module, say): its functions.
     func table(functions: [String], fields: [String]) -> String {
         var lines = [palette.paint("A table (not an API resource)", palette.heading)]
-        if !functions.isEmpty { lines.append("Functions: " + functions.sorted().joined(separator: ", ")) }
-        if !fields.isEmpty { lines.append("Other fields: " + fields.sorted().joined(separator: ", ")) }
+        if !functions.isEmpty { lines += fitted("Functions: " + functions.sorted().joined(separator: ", "), indent: 2) }
+        if !fields.isEmpty { lines += fitted("Other fields: " + fields.sorted().joined(separator: ", "), indent: 2) }
         lines.append("docs/stdlib.md describes the bundled modules.")
         return lines.joined(separator: "\n")
     }
@@ -63,6 +63,51 @@ struct HelpFormatter {
         manual (https://www.lua.org/manual/5.4/manual.html#6); help() lists what telnyx-lua adds.
         """
     }
+
+    /// `help(task)` for a task of `telnyx.spawn`: its state and what can be done with it.
+    /// `failure` is the error it ended with, as text.
+    func task(status: String, failure: String?) -> String {
+        var lines = [palette.paint("A task (telnyx.spawn)", palette.heading) + ", status \"\(status)\""]
+        if let failure { lines += fitted("  failed with: " + palette.paint(failure, palette.error), indent: 4) }
+        lines += entries([
+            ("t:await()", "waits for it; returns what its function returned, or raises its error"),
+            ("t:cancel()", "stops it (a request in flight is aborted); false when it had ended"),
+            ("t.status", "\"ready\", \"running\", \"waiting\" (for a request or a sleep), \"done\", \"failed\" or \"cancelled\""),
+        ])
+        lines += fitted("Tasks run while the REPL waits for input, and while code awaits or sleeps. "
+                        + "telnyx.gather(t1, t2) waits for several.", indent: 0)
+        return lines.joined(separator: "\n")
+    }
+
+    /// `help(err)` for an API error table (raised by a failed call, caught with pcall): its
+    /// fields with their values (already rendered), and how to handle it.
+    func apiError(type: String, fields: [(name: String, value: String)]) -> String {
+        let meaning = [
+            "type": "the SDK's error class, to branch on",
+            "status": "the HTTP status; nil when no response came",
+            "message": "a one-line summary",
+            "errors": "the API's error objects: code, title, detail, source",
+            "request_id": "the id to quote to Telnyx support",
+            "method": "the method that failed",
+        ]
+        var lines = [palette.paint("An API error (\(type))", palette.heading) + ": a table with these fields"]
+        lines += entries(fields.map { field in
+            ("err." + field.name, field.value + (meaning[field.name].map { palette.paint("  (\($0))", palette.dim) } ?? ""))
+        })
+        lines += fitted("tostring(err) is the line an uncaught error prints; error(err, 0) raises it again. "
+                        + "docs/scripting.md#errors lists the types.", indent: 0)
+        return lines.joined(separator: "\n")
+    }
+
+    /// Name and text pairs, the texts aligned after the longest name and wrapped under it.
+    private func entries(_ pairs: [(String, String)]) -> [String] {
+        let nameWidth = min((pairs.map(\.0.count).max() ?? 0) + 2, 16)
+        return pairs.flatMap { fitted("  " + $0.0.padding(nameWidth) + $0.1, indent: 2 + nameWidth) }
+    }
+
+    /// `line` broken at spaces to the terminal width, continuation lines indented by `indent`
+    /// (so a narrow terminal does not wrap help text back to the first column).
+    func fitted(_ line: String, indent: Int) -> [String] { line.fitted(width: width, indent: indent) }
 
     /// `help "resource"`: its sub-resources and methods with their summaries.
     func resource(_ path: String) -> String {
@@ -80,18 +125,18 @@ struct HelpFormatter {
                 let padded = name.padding(nameWidth)
                 let route = "\(spec.http) \(spec.route)"
                 let summary = spec.summary.map { "  " + $0 } ?? ""
-                lines.append("  " + padded + route + palette.paint(summary, palette.dim))
+                lines += fitted("  " + padded + route + palette.paint(summary, palette.dim), indent: 2 + nameWidth)
             }
         }
-        lines.append("help \"\(path).<method>\" describes a method.")
+        lines += fitted("help \"\(path).<method>\" describes a method.", indent: 2)
         return lines.joined(separator: "\n")
     }
 
     /// `help "resource.method"`: verb and route, summary, parameters, result and an example.
     func method(_ spec: MethodSpec) -> String {
         var lines: [String] = []
-        lines.append(palette.paint("telnyx.\(spec.fullName)", palette.heading) + "  " + spec.http + " " + spec.route)
-        if let summary = spec.summary { lines.append("  " + summary) }
+        lines += fitted(palette.paint("telnyx.\(spec.fullName)", palette.heading) + "  " + spec.http + " " + spec.route, indent: 2)
+        if let summary = spec.summary { lines += fitted("  " + summary, indent: 2) }
         let parameters = MethodParameters(spec)
         if parameters.all.isEmpty {
             lines.append("Parameters: none")
@@ -103,14 +148,15 @@ struct HelpFormatter {
                 var where_ = parameter.location.rawValue
                 if parameter.positional { where_ += ", 1st argument" }
                 let required = parameter.required ? palette.paint(" required", palette.error) : ""
-                lines.append("  " + parameter.name.padding(nameWidth) + "\(where_)  \(typeText(parameter.schema))" + required)
+                lines += fitted("  " + parameter.name.padding(nameWidth) + "\(where_)  \(typeText(parameter.schema))" + required,
+                                indent: 2 + nameWidth)
                 lines += described(docs[parameter.name], indent: 4)
                 lines += details(parameter.schema, indent: 4, depth: 1, path: parameter.name, docs: docs)
             }
         }
-        lines.append("Returns: " + resultText(spec.result))
+        lines += fitted("Returns: " + resultText(spec.result), indent: 2)
         lines.append("Example:")
-        lines.append("  " + palette.paint(MethodDescription.example(spec), palette.string))
+        lines += fitted("  " + palette.paint(MethodDescription.example(spec), palette.string), indent: 4)
         return lines.joined(separator: "\n")
     }
 
@@ -139,7 +185,7 @@ struct HelpFormatter {
         for name in members.keys.sorted() {
             let member = members[name]!
             let mark = required.contains(name) ? palette.paint(" required", palette.error) : ""
-            lines.append(pad + name.padding(nameWidth) + typeText(member) + mark)
+            lines += fitted(pad + name.padding(nameWidth) + typeText(member) + mark, indent: indent + nameWidth)
             lines += described(docs[path + "." + name], indent: indent + 2)
             lines += details(member, indent: indent + 2, depth: depth + 1, path: path + "." + name, docs: docs)
         }
