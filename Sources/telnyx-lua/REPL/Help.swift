@@ -45,6 +45,10 @@ enum Help {
                                       failure: rawIsNil(lua, 1, "error") ? nil : rawText(lua, 1, "error"))
             } else if lua.metaString(1, "__name") == "telnyx.Error" {
                 return apiErrorHelp(lua, formatter: formatter)
+            } else if lua.metaString(1, "__name") == "telnyx.Stream" {
+                return formatter.stream(lua.describe(1))
+            } else if let library = standardLibraryName(lua, at: 1) {
+                return formatter.standardLibrary(library)
             } else if lua.isTable(1) {
                 let entries = TableEntries(lua, 1, limit: 200)
                 var functions: [String] = [], fields: [String] = []
@@ -62,7 +66,7 @@ enum Help {
                 return formatter.function()
             }
         default:
-            throw lua.argumentError(1, "a method or resource (or its name) expected, got \(lua.typeName(at: 1))")
+            return formatter.otherValue(lua.typeName(at: 1))
         }
         var key = name.hasPrefix("telnyx.") ? String(name.dropFirst("telnyx.".count)) : name
         if key == "telnyx" { key = "" }
@@ -102,6 +106,22 @@ enum Help {
             }
         }
         return formatter.apiError(type: rawText(lua, 1, "type") ?? "Error", fields: fields)
+    }
+
+    /// The name of Lua's standard library table at `index` (`string`, `math`, ...), if it is
+    /// one: the global of that name, read raw, is the same table.
+    private static func standardLibraryName(_ lua: Lua, at index: Int32) -> String? {
+        let index = lua.absolute(index)
+        guard lua.isTable(index) else { return nil }
+        for name in ["string", "table", "math", "io", "os", "coroutine", "utf8", "debug", "package"] {
+            tl_pushglobaltable(lua.state)
+            lua.push(name)
+            lua_rawget(lua.state, -2)
+            let same = lua_rawequal(lua.state, -1, index) != 0
+            lua.pop(2)
+            if same { return name }
+        }
+        return nil
     }
 
     /// `t[key]` read raw, as text (`tostring`, protected); nil when it is nil.

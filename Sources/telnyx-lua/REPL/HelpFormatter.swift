@@ -8,29 +8,32 @@ struct HelpFormatter {
     let palette: Palette
     let width: Int
 
-    /// `help()`: how the REPL works and the top-level resources.
+    /// `help()`: the top-level resources, then how the REPL works (last, so that it is what
+    /// stays on the screen). Paragraphs flow to the terminal's width.
     func overview() -> String {
         let resources = catalog.children(of: "").resources
-        return """
-            \(palette.paint("telnyx-lua REPL", palette.heading))
-              Type Lua: an expression prints its value (1 + 1), statements run, unfinished
-              input continues on a "...>" line. A top-level `local` stays visible. The last
-              result is in `_`. Ctrl-C stops running code (or clears the line); Ctrl-D exits.
-              Tab completes names, `telnyx.` paths, parameter names inside an API call's
-              table ({fi<Tab>) and enum values inside its strings.
-              Calls follow the SDK: telnyx.<resource>.<method>("id", {param = value}).
-              help "resource" or help "resource.method" (or help(telnyx.x.y)) for details.
-
-            \(palette.paint("Beyond the API", palette.heading))
-              Lists return paginators: for item in telnyx.x.list{} do ... end, or p:take(n),
-              p:first(), p:collect(), p:count(), p:each(f), p:map(f), p:filter(f), p:pages().
-              Tasks: telnyx.spawn(f), t:await(), t:cancel(), telnyx.gather{...}, telnyx.map(items,
-              f, {concurrency = n}), telnyx.sleep(s). help(value) on any of them says more.
-              Modules (require "name"): \(TelnyxHostInfo.bundledModules.joined(separator: ", "))
-
-            \(palette.paint("Resources (\(resources.count)); help \"name\" for one:", palette.heading))
-            \(columns(resources))
-            """
+        func paragraph(_ text: String) -> String { fitted("  " + text, indent: 2).joined(separator: "\n") }
+        return [
+            palette.paint("Resources (\(resources.count)); help \"name\" for one:", palette.heading),
+            columns(resources),
+            "",
+            palette.paint("telnyx-lua REPL", palette.heading),
+            paragraph("Type Lua: an expression prints its value (1 + 1), statements run, unfinished input "
+                      + "continues on a \"...>\" line. A top-level `local` stays visible. The last result is "
+                      + "in `_`. Ctrl-C stops running code (or clears the line); Ctrl-D exits."),
+            paragraph("Tab completes names, `telnyx.` paths, parameter names inside an API call's table "
+                      + "({fi<Tab>) and enum values inside its strings."),
+            paragraph("Calls follow the SDK: telnyx.<resource>.<method>(\"id\", {param = value}). "
+                      + "help \"resource\" or help \"resource.method\" (or help(telnyx.x.y)) for details."),
+            "",
+            palette.paint("Beyond the API", palette.heading),
+            paragraph("Lists return paginators: for item in telnyx.x.list{} do ... end, or p:take(n), "
+                      + "p:first(), p:collect(), p:count(), p:each(f), p:map(f), p:filter(f), p:pages()."),
+            paragraph("Tasks: telnyx.spawn(f), t:await(), t:cancel(), telnyx.gather{...}, "
+                      + "telnyx.map(items, f, {concurrency = n}), telnyx.sleep(s). "
+                      + "help(value) on any of them says more."),
+            paragraph("Modules (require \"name\"): " + TelnyxHostInfo.bundledModules.joined(separator: ", ")),
+        ].joined(separator: "\n")
     }
 
     /// `help(paginator)`: what a paginator offers, and the method it walks.
@@ -54,6 +57,31 @@ struct HelpFormatter {
         if !fields.isEmpty { lines += fitted("Other fields: " + fields.sorted().joined(separator: ", "), indent: 2) }
         lines.append("docs/stdlib.md describes the bundled modules.")
         return lines.joined(separator: "\n")
+    }
+
+    /// `help(s)` for a stream (`p:map(f)`, `p:filter(f)`): lazy, with a paginator's methods.
+    func stream(_ description: String) -> String {
+        """
+        \(palette.paint("A stream", palette.heading)) \(description): lazy, nothing is fetched until you walk it
+          for item in s do ... end   every item
+          s:take(n), s:first()       the first n items, the first item
+          s:collect(), s:count()     every item in a table, how many there are
+          s:each(f)                  f(item) for every item
+          s:map(f), s:filter(f)      another stream
+        """
+    }
+
+    /// `help(string)` and the like: a table of Lua's standard library.
+    func standardLibrary(_ name: String) -> String {
+        "Lua's standard library `\(name)`: the Lua 5.4 manual describes it "
+            + "(https://www.lua.org/manual/5.4/manual.html#6). \(name).<Tab><Tab> lists its functions."
+    }
+
+    /// `help(v)` for a number, boolean or other value help has nothing to say about.
+    func otherValue(_ type: String) -> String {
+        "A \(type) value. help describes API methods and resources (help \"phone_numbers.list\" "
+            + "or help(telnyx.phone_numbers.list)), paginators, tasks, API errors and tables; help() "
+            + "explains the REPL."
     }
 
     /// `help(f)` for a function that is no API method (Lua's own, or the script's).
