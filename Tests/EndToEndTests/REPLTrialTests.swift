@@ -132,6 +132,29 @@ import Testing
         #expect(csv.hasPrefix("stdin:1: csv.read:"), "\(csv)")
     }
 
+    /// What the trial itself found: help on any value answers (help(42) raised an error,
+    /// help(stream) listed internals), help() ends with its explanation, error messages and
+    /// the note after a long result break between words, and a module's argument error shows
+    /// none of the module's own frames.
+    @Test func helpAnswersAndMessagesFitTheTerminal() throws {
+        let repl = try start(width: 60, sandbox: true)
+        defer { repl.removeHome() }
+        let prompt = "telnyx(sandbox)>"
+        #expect(try repl.evaluate("help(42)", prompt: prompt).hasPrefix("A number value."))
+        #expect(try repl.evaluate("help(string)", prompt: prompt).hasPrefix("Lua's standard library `string`"))
+        let stream = try repl.evaluate("help(telnyx.phone_numbers.list():map(function(n) return n.id end))", prompt: prompt)
+        #expect(stream.hasPrefix("A stream") && !stream.contains("_iterate"), "\(stream)")
+        let overview = try repl.evaluate("help()", prompt: prompt)
+        #expect(overview.hasSuffix("telnyx.texml, telnyx.webhooks"), "\(overview.suffix(200))")
+        #expect(allFit(overview, 60))
+        let missing = try repl.evaluate("telnyx.phone_numbers.retrieve()", prompt: prompt)
+        #expect(missing.contains("(the first argument)") && allFit(missing, 60), "\(missing)")
+        let long = try repl.evaluate("telnyx.phone_numbers.list():take(30)", prompt: prompt)
+        #expect(long.contains("more lines: the value is in `_`") && allFit(long, 60), "\(long.suffix(200))")
+        let tabulate = try repl.evaluate("local n = require('telnyx.tabulate').print(5)", prompt: prompt)
+        #expect(!tabulate.contains("tabulate.lua"), "\(tabulate)")
+    }
+
     /// Completion: a camelCase path lists camelCase names, enum values are listed in both
     /// quotes, help fits a narrow terminal, fields complete after `nums[1].`, and a second Tab
     /// on a complete word leaves the line where it is.
