@@ -153,6 +153,11 @@ import Testing
         #expect(long.contains("more lines: the value is in `_`") && allFit(long, 60), "\(long.suffix(200))")
         let tabulate = try repl.evaluate("local n = require('telnyx.tabulate').print(5)", prompt: prompt)
         #expect(!tabulate.contains("tabulate.lua"), "\(tabulate)")
+        // A paginator is no array: what a newcomer tries first says what to do instead.
+        for code in ["telnyx.phone_numbers.list().data", "telnyx.phone_numbers.list()[1]", "#telnyx.phone_numbers.list()"] {
+            let out = try repl.evaluate(code, prompt: prompt)
+            #expect(out.hasPrefix("stdin:1: a paginator has no") && out.contains("p:"), "\(code): \(out)")
+        }
     }
 
     /// Completion: a camelCase path lists camelCase names, enum values are listed in both
