@@ -44,7 +44,7 @@ struct REPLTarget {
 
     /// The lines printed when the REPL opens; the version line is left out when the command
     /// line already printed it (`-i`, `-v`).
-    func banner(includeVersion: Bool, width: Int = Terminal.width) -> String {
+    func banner(includeVersion: Bool, width: Int = Terminal.breakWidth()) -> String {
         var lines: [String] = []
         if includeVersion {
             lines.append("telnyx-lua \(TelnyxHostInfo.version) (\(TelnyxHostInfo.luaVersion))")

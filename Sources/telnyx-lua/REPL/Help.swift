@@ -15,7 +15,7 @@ enum Help {
         session.host.vm.register("help") { lua in
             let text = try helpText(lua, catalog: .shared)
             // Every line within the terminal's width, continuations under their own indent.
-            let width = Terminal.width
+            let width = Terminal.breakWidth()
             print(text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
                 String(line).fitted(width: width, indent: line.prefix { $0 == " " }.count + 2)
             }.joined(separator: "\n"))

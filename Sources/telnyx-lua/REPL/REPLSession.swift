@@ -170,7 +170,7 @@ final class REPLSession {
             return
         }
         // Long messages are broken between words at the terminal's width, not mid-word.
-        let width = Terminal.width
+        let width = Terminal.breakWidth(for: 2)
         let fitted = message.split(separator: "\n", omittingEmptySubsequences: false)
             .flatMap { String($0).fitted(width: width, indent: 2) }.joined(separator: "\n")
         var text = palette.paint(fitted, palette.error) + "\n"

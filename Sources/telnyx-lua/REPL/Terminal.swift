@@ -16,6 +16,12 @@ enum Terminal {
         return 80
     }
 
+    /// The width to break text at on file descriptor `fd`: the terminal's, or no limit when
+    /// `fd` is not a terminal (a transcript in a file or pipe keeps its lines whole).
+    static func breakWidth(for fd: Int32 = 1) -> Int {
+        isatty(fd) != 0 ? width : Int.max
+    }
+
     /// Rows of the terminal on stdout, else `$LINES`, else 24.
     static var height: Int {
         var size = winsize()
