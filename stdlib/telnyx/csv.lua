@@ -4,36 +4,32 @@ local records = require "telnyx.records"
 
 local M = {}
 
-local function check_options(fname, opts)
+-- Errors name the caller's line, as Lua's own library errors do: `level` is the caller's
+-- level seen from here (3 when the public function calls this directly).
+local function check_options(fname, opts, level)
   if opts ~= nil and type(opts) ~= "table" then
-    error("csv." .. fname .. ": options must be a table, got " .. type(opts), 3)
+    error("csv." .. fname .. ": options must be a table, got " .. type(opts), level)
   end
   opts = opts or {}
   local sep = opts.separator or ","
   if type(sep) ~= "string" or #sep ~= 1 or sep == '"' or sep == "\r" or sep == "\n" then
-    error("csv." .. fname .. ": separator must be one character other than a quote or newline", 3)
+    error("csv." .. fname .. ": separator must be one character other than a quote or newline", level)
   end
   return opts, sep
 end
 
---- Parses CSV `text` into rows.
--- opts.header (default false): when true the first row names the fields and each row is a
--- table keyed by them; otherwise each row is an array of strings. opts.separator (default ",").
--- Raises "csv.parse: line N: ..." on an unterminated quote, a stray quote, a duplicate header
--- or a row with more fields than the header. A leading UTF-8 BOM is ignored.
-function M.parse(text, opts)
-  if type(text) ~= "string" then
-    error("csv.parse: text must be a string, got " .. type(text), 2)
-  end
+-- The work of parse and read, each of which calls it directly (not as a tail call), so
+-- level 3 here, 4 in its nested fail, is their caller.
+local function parse(fname, text, opts)
   local sep
-  opts, sep = check_options("parse", opts)
+  opts, sep = check_options(fname, opts, 4)
   if text:sub(1, 3) == "\239\187\191" then
     text = text:sub(4)
   end
   local rows, row, field = {}, {}, {}
   local i, n, line = 1, #text, 1
   local function fail(msg)
-    error("csv.parse: line " .. line .. ": " .. msg, 3)
+    error("csv." .. fname .. ": line " .. line .. ": " .. msg, 4)
   end
   local function end_field()
     row[#row + 1] = table.concat(field)
@@ -106,14 +102,14 @@ function M.parse(text, opts)
   local seen = {}
   for _, name in ipairs(header) do
     if seen[name] then
-      error("csv.parse: line 1: duplicate column '" .. name .. "'", 2)
+      error("csv." .. fname .. ": line 1: duplicate column '" .. name .. "'", 3)
     end
     seen[name] = true
   end
   local out = {}
   for r, fields in ipairs(rows) do
     if #fields > #header then
-      error("csv.parse: line " .. (r + 1) .. ": " .. #fields .. " fields but the header has " .. #header, 2)
+      error("csv." .. fname .. ": line " .. (r + 1) .. ": " .. #fields .. " fields but the header has " .. #header, 3)
     end
     local rec = {}
     for k, name in ipairs(header) do
@@ -122,6 +118,19 @@ function M.parse(text, opts)
     out[#out + 1] = rec
   end
   return out, header
+end
+
+--- Parses CSV `text` into rows.
+-- opts.header (default false): when true the first row names the fields and each row is a
+-- table keyed by them; otherwise each row is an array of strings. opts.separator (default ",").
+-- Raises "csv.parse: line N: ..." on an unterminated quote, a stray quote, a duplicate header
+-- or a row with more fields than the header. A leading UTF-8 BOM is ignored.
+function M.parse(text, opts)
+  if type(text) ~= "string" then
+    error("csv.parse: text must be a string, got " .. type(text), 2)
+  end
+  local rows, header = parse("parse", text, opts)
+  return rows, header
 end
 
 --- Reads and parses the CSV file at `path` (options as for parse).
@@ -136,7 +145,8 @@ function M.read(path, opts)
   end
   local text = f:read("a")
   f:close()
-  return M.parse(text, opts)
+  local rows, header = parse("read", text, opts)
+  return rows, header
 end
 
 --- Formats one value as a CSV field: nil and telnyx.null are empty, tables become JSON,
@@ -203,10 +213,13 @@ function M.write(rows, opts)
     error("csv.write: rows must be an array, got " .. type(rows), 2)
   end
   local sep
-  opts, sep = check_options("write", opts)
+  opts, sep = check_options("write", opts, 3)
   local eol = opts.eol or "\r\n"
   local out = {}
   local first = rows[1]
+  if first ~= nil and type(first) ~= "table" then
+    error("csv.write: row 1 must be a table, got " .. type(first), 2)
+  end
   local positional = opts.columns == nil and (first == nil or first[1] ~= nil or next(first) == nil)
   if positional then
     for r, row in ipairs(rows) do
@@ -244,6 +257,10 @@ function M.export(source, dest, opts)
   if not records.is_iterable(source) then
     error("csv.export: source must be an array, an iterator or a paginator, got " .. type(source), 2)
   end
+  -- Options are checked before the destination is opened: a bad call leaves no empty file.
+  local sep
+  opts, sep = check_options("export", opts, 3)
+  local cols = opts.columns and resolve_columns("export", opts.columns)
   local file, close
   if type(dest) == "string" then
     local err
@@ -257,10 +274,7 @@ function M.export(source, dest, opts)
   else
     error("csv.export: destination must be a path or an open file, got " .. type(dest), 2)
   end
-  local sep
-  opts, sep = check_options("export", opts)
   local eol = opts.eol or "\r\n"
-  local cols = opts.columns and resolve_columns("export", opts.columns)
   local function header()
     if opts.header ~= false then
       local titles = {}

@@ -44,6 +44,9 @@ end
 
 --- Cuts `s` to at most `max` columns, ending with `ellipsis` ("…") when it was cut.
 function M.truncate(s, max, ellipsis)
+  if type(max) ~= "number" then
+    error("tabulate.truncate: max must be a number, got " .. type(max), 2)
+  end
   s = tostring(s)
   ellipsis = ellipsis or "…"
   if M.width(s) <= max then
@@ -90,20 +93,66 @@ local function cell_text(v)
   return (tostring(v):gsub("[\r\n\t]", " "))
 end
 
+-- Columns are checked by check_arguments, before any work, so that every error points at
+-- the caller's line (level 3: check_arguments, the public function, its caller).
 local function resolve_columns(columns)
   local out = {}
   for i, col in ipairs(columns) do
     if type(col) == "string" then
       out[i] = {title = col, get = function(r) return records.get(r, col) end}
-    elseif type(col) == "table" and type(col[1]) == "string" then
+    else
       local src = col[2] or col[1]
       out[i] = {title = col[1],
         get = type(src) == "function" and src or function(r) return records.get(r, src) end}
-    else
-      error("tabulate: column " .. i .. " must be a path or {title, path_or_function}", 3)
     end
   end
   return out
+end
+
+local function is_path(v)
+  return type(v) == "string" and v ~= ""
+end
+
+-- Raises a bad argument of render or print at the line that called them, as Lua's own
+-- library does (a message at tabulate.lua's line would not say which call was wrong).
+local function check_arguments(rows, opts, fname)
+  local function fail(msg)
+    error("tabulate." .. fname .. ": " .. msg, 4)
+  end
+  if not records.is_iterable(rows) then
+    fail("rows must be an array, an iterator or a paginator, got " .. type(rows))
+  end
+  if opts == nil then
+    return {}
+  end
+  if type(opts) ~= "table" then
+    fail("options must be a table, got " .. type(opts))
+  end
+  if opts.columns ~= nil then
+    if type(opts.columns) ~= "table" then
+      fail("columns must be an array of field paths, got " .. type(opts.columns))
+    end
+    for i, col in ipairs(opts.columns) do
+      local ok = is_path(col) or (type(col) == "table" and is_path(col[1])
+        and (col[2] == nil or is_path(col[2]) or type(col[2]) == "function"))
+      if not ok then
+        fail("column " .. i .. " must be a path or {title, path_or_function}")
+      end
+    end
+  end
+  if opts.limit ~= nil and math.type(opts.limit) ~= "integer" then
+    fail("limit must be an integer, got " .. type(opts.limit))
+  end
+  if opts.width ~= nil and type(opts.width) ~= "number" then
+    fail("width must be a number, got " .. type(opts.width))
+  end
+  if opts.ellipsis ~= nil and type(opts.ellipsis) ~= "string" then
+    fail("ellipsis must be a string, got " .. type(opts.ellipsis))
+  end
+  if opts.file ~= nil and io.type(opts.file) ~= "file" then
+    fail("file must be an open file, got " .. type(opts.file))
+  end
+  return opts
 end
 
 -- Keys that say what a record is, shown first when the columns are chosen for you.
@@ -143,20 +192,8 @@ local function default_columns(list, opts)
   return chosen
 end
 
---- Returns `rows` as an aligned table (a string ending in a newline).
--- rows: an array, iterator or paginator of records. opts.columns: dotted paths or
--- {title, path_or_function} (default: the first record's scalar keys that fit the width, the
--- ones that name a record first, empty ones and record_type left out). opts.width: total width
--- (default COLUMNS or 100); wide columns are cut with opts.ellipsis ("…"). opts.limit: at most
--- this many rows are read from an iterator. Numbers are right-aligned; nil/null are blank.
-function M.render(rows, opts)
-  if not records.is_iterable(rows) then
-    error("tabulate: rows must be an array, an iterator or a paginator, got " .. type(rows), 2)
-  end
-  if opts ~= nil and type(opts) ~= "table" then
-    error("tabulate: options must be a table, got " .. type(opts), 2)
-  end
-  opts = opts or {}
+-- The text of M.render, for arguments check_arguments accepted.
+local function render(rows, opts)
   local list = {}
   records.each(rows, function(r)
     list[#list + 1] = r
@@ -215,10 +252,22 @@ function M.render(rows, opts)
   return table.concat(lines, "\n") .. "\n"
 end
 
+--- Returns `rows` as an aligned table (a string ending in a newline).
+-- rows: an array, iterator or paginator of records. opts.columns: dotted paths or
+-- {title, path_or_function} (default: the first record's scalar keys that fit the width, the
+-- ones that name a record first, empty ones and record_type left out). opts.width: total width
+-- (default COLUMNS or 100); wide columns are cut with opts.ellipsis ("…"). opts.limit: at most
+-- this many rows are read from an iterator. Numbers are right-aligned; nil/null are blank.
+function M.render(rows, opts)
+  local text = render(rows, check_arguments(rows, opts, "render"))
+  return text
+end
+
 --- Writes `render(rows, opts)` to opts.file (default io.stdout); returns the row count.
 function M.print(rows, opts)
-  local text = M.render(rows, opts)
-  local file = opts and opts.file or io.stdout
+  opts = check_arguments(rows, opts, "print")
+  local text = render(rows, opts)
+  local file = opts.file or io.stdout
   file:write(text)
   local _, n = text:gsub("\n", "")
   return n - 2

@@ -138,4 +138,34 @@ t.test("export errors are clear", function()
   t.raises("csv.read: /nonexistent/file.csv", csv.read, "/nonexistent/file.csv")
 end)
 
+-- The error of `fn(...)` called from a line of this file (not a tail call, so that line is
+-- where Lua's error levels lead).
+local function error_of(fn, ...)
+  local args = table.pack(...)
+  local ok, err = pcall(function() local r = fn(table.unpack(args, 1, args.n)) return r end)
+  t.ok(not ok, "expected an error")
+  return tostring(err)
+end
+
+t.test("errors point at the caller's line, not into the module", function()
+  local bad = t.tmpname()
+  local f = io.open(bad, "w")
+  f:write('a\n"open')
+  f:close()
+  local cases = {
+    {csv.parse, 42}, {csv.parse, "a", 5}, {csv.parse, "a", {separator = ",,"}},
+    {csv.parse, 'a\n"open'}, {csv.parse, 'ab"c'}, {csv.parse, "a,a\n1,2", {header = true}},
+    {csv.parse, "a,b\n1,2,3", {header = true}}, {csv.read, bad}, {csv.read, bad, 5},
+    {csv.write, "nope"}, {csv.write, {5}}, {csv.write, {{a = 1}}, 5},
+    {csv.write, {{a = 1}}, {columns = 5}}, {csv.write, {{a = 1}}, {columns = {42}}},
+    {csv.export, 42, bad}, {csv.export, {}, 42}, {csv.export, {{a = 1}}, bad, 5},
+    {csv.export, {{a = 1}}, bad, {columns = {42}}},
+  }
+  for i, case in ipairs(cases) do
+    local err = error_of(table.unpack(case))
+    t.ok(err:find("csv_test%.lua:%d+: csv%.") ~= nil, "case " .. i .. ": " .. err)
+    t.ok(not err:find("telnyx/csv"), "case " .. i .. ": " .. err)
+  end
+end)
+
 t.finish()

@@ -44,7 +44,7 @@ struct REPLTarget {
 
     /// The lines printed when the REPL opens; the version line is left out when the command
     /// line already printed it (`-i`, `-v`).
-    func banner(includeVersion: Bool) -> String {
+    func banner(includeVersion: Bool, width: Int = Terminal.breakWidth()) -> String {
         var lines: [String] = []
         if includeVersion {
             lines.append("telnyx-lua \(TelnyxHostInfo.version) (\(TelnyxHostInfo.luaVersion))")
@@ -52,6 +52,7 @@ struct REPLTarget {
         let target = isSandbox ? "the sandbox (simulated API, \(baseURL))" : baseURL
         lines.append("API target: \(target)")
         lines.append("Type help() for help, help \"phone_numbers.list\" for a method; Tab completes; Ctrl-D exits.")
-        return lines.joined(separator: "\n")
+        // Broken between words on a narrow terminal, not in the middle of one.
+        return lines.flatMap { $0.fitted(width: width, indent: 0) }.joined(separator: "\n")
     }
 }

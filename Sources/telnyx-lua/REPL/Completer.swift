@@ -36,8 +36,73 @@ struct Completer {
             return MethodParameters(spec).enumStrings(at: keyPath).filter { $0.hasPrefix(word) }.sorted()
                 .map { $0 + quote }
         case .expression:
+            if word.first == "." || word.first == ":", before.last == "]" { return indexed(word, before: before) }
             return expression(word)
         }
+    }
+
+    /// Fields after an indexed expression (`nums[1].` or `t["k"].na`, the word being `.na`):
+    /// the value is found with raw reads of the tables already in memory (integer and plain
+    /// string subscripts only; nothing is called), and its fields complete the word.
+    private func indexed(_ word: String, before: String) -> [String] {
+        let tokens = LuaLexer(before).tokens
+        // The chain before the word, read backwards: `[literal]` and `.name` steps, then a name.
+        var steps: [(key: String, integer: Int64?)] = []
+        var i = tokens.count - 1
+        var root: String?
+        while i >= 0 {
+            let token = tokens[i]
+            if token.isSymbol("]"), i >= 2, tokens[i - 2].isSymbol("[") {
+                let literal = tokens[i - 1]
+                if literal.kind == .number, let n = Int64(literal.text) {
+                    steps.insert((literal.text, n), at: 0)
+                } else if literal.kind == .string, literal.text.count >= 2, !literal.text.contains("\\") {
+                    steps.insert((String(literal.text.dropFirst().dropLast()), nil), at: 0)
+                } else {
+                    return []
+                }
+                i -= 3
+            } else if token.kind == .name {
+                if i >= 1, tokens[i - 1].isSymbol(".") {
+                    steps.insert((token.text, nil), at: 0)
+                    i -= 2
+                } else {
+                    root = token.text
+                    break
+                }
+            } else {
+                return []
+            }
+        }
+        guard let root, !steps.isEmpty else { return [] }
+        // The word: its separator-led path (`.a.b` or `.a:b`) and the partial name after it.
+        let cut = word.lastIndex(where: { $0 == "." || $0 == ":" })!
+        let middle = cut == word.startIndex ? []
+            : word[word.index(after: word.startIndex)..<cut].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let separator = word[cut]
+        let partial = String(word[word.index(after: cut)...])
+        let top = lua.top
+        defer { lua.top = top }
+        scope.pushVariable(lua, root)
+        for step in steps {
+            if let n = step.integer {
+                guard lua.isTable(-1) else { return [] }
+                lua_rawgeti(lua.state, -1, lua_Integer(n))
+                tl_remove(lua.state, -2)
+            } else {
+                lua.pushSafeField(-1, step.key)
+                tl_remove(lua.state, -2)
+            }
+        }
+        if !middle.isEmpty {
+            guard middle.allSatisfy(isPlainName), lua.pushSafePath(middle, from: lua.absolute(-1)) != LUA_TNIL else { return [] }
+        }
+        var results: [String] = []
+        for (name, type) in lua.safeFieldNames(-1) where name.hasPrefix(partial) && isPlainName(name) && !Self.isPrivate(name, typed: partial) {
+            if separator == ":" && type != LUA_TFUNCTION { continue }
+            results.append(String(word[...cut]) + name + (separator == ":" ? "" : suffix(type)))
+        }
+        return results.sorted()
     }
 
     /// Completions of a name or dotted path.
@@ -78,7 +143,9 @@ struct Completer {
             let children = catalog.children(of: path.dropFirst().map(Self.snakeCase).joined(separator: "."))
             for resource in children.resources where fields[resource] == nil { fields[resource] = LUA_TTABLE }
             for method in children.methods where fields[method] == nil { fields[method] = LUA_TFUNCTION }
-            let camel = partial.contains { $0.isUppercase }
+            // The spelling the user started with: a camelCase partial, or a camelCase step
+            // already typed (`telnyx.phoneNumbers.<Tab>` lists `csvDownloads.`).
+            let camel = partial.contains { $0.isUppercase } || path.contains(where: Self.isCamelCase)
             fields = Dictionary(fields.map { (camel ? Self.camelCase($0.key) : $0.key, $0.value) }
                 .filter { camel || !Self.isCamelCase($0.0) }) { first, _ in first }
         }

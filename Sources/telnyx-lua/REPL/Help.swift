@@ -14,7 +14,11 @@ enum Help {
     static func install(in session: REPLSession) {
         session.host.vm.register("help") { lua in
             let text = try helpText(lua, catalog: .shared)
-            print(text)
+            // Every line within the terminal's width, continuations under their own indent.
+            let width = Terminal.breakWidth()
+            print(text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
+                String(line).fitted(width: width, indent: line.prefix { $0 == " " }.count + 2)
+            }.joined(separator: "\n"))
             return 0
         }
     }
@@ -36,6 +40,15 @@ enum Help {
                 lua_rawget(lua.state, 1)
                 defer { lua.pop() }
                 return formatter.paginator(method: lua.toString(-1) ?? "?")
+            } else if lua.metaString(1, "__name") == "telnyx.Task" {
+                return formatter.task(status: rawText(lua, 1, "status") ?? "?",
+                                      failure: rawIsNil(lua, 1, "error") ? nil : rawText(lua, 1, "error"))
+            } else if lua.metaString(1, "__name") == "telnyx.Error" {
+                return apiErrorHelp(lua, formatter: formatter)
+            } else if lua.metaString(1, "__name") == "telnyx.Stream" {
+                return formatter.stream(lua.describe(1))
+            } else if let library = standardLibraryName(lua, at: 1) {
+                return formatter.standardLibrary(library)
             } else if lua.isTable(1) {
                 let entries = TableEntries(lua, 1, limit: 200)
                 var functions: [String] = [], fields: [String] = []
@@ -53,7 +66,7 @@ enum Help {
                 return formatter.function()
             }
         default:
-            throw lua.argumentError(1, "a method or resource (or its name) expected, got \(lua.typeName(at: 1))")
+            return formatter.otherValue(lua.typeName(at: 1))
         }
         var key = name.hasPrefix("telnyx.") ? String(name.dropFirst("telnyx.".count)) : name
         if key == "telnyx" { key = "" }
@@ -64,6 +77,67 @@ enum Help {
         if key.isEmpty { return formatter.overview() }
         if catalog.isResource(key) { return formatter.resource(key) }
         return "No API method or resource is named \"\(name)\". Tab completes names: telnyx.<Tab>"
+    }
+
+    /// `help(err)` for an API error table: its fields (read raw) with their values.
+    private static func apiErrorHelp(_ lua: Lua, formatter: HelpFormatter) -> String {
+        var fields: [(name: String, value: String)] = []
+        for name in ["type", "status", "message", "errors", "request_id", "method"] {
+            lua.push(name)
+            defer { lua.pop() }
+            switch lua_rawget(lua.state, 1) {
+            case LUA_TNIL:
+                if name != "method" { fields.append((name, "nil")) }
+            case LUA_TSTRING:
+                fields.append((name, LuaStringLiteral.quote(lua.toBytes(-1) ?? .init(start: nil, count: 0), limit: 300)))
+            case LUA_TTABLE:
+                let count = lua_rawlen(lua.state, -1)
+                var text = count == 1 ? "1 entry" : "\(count) entries"
+                if count > 0 {
+                    lua_rawgeti(lua.state, -1, 1)
+                    if lua.isTable(-1), let detail = rawText(lua, -1, "detail") ?? rawText(lua, -1, "title") {
+                        text += "; the first says \"\(detail)\""
+                    }
+                    lua.pop()
+                }
+                fields.append((name, text))
+            default:
+                fields.append((name, lua.describe(-1)))
+            }
+        }
+        return formatter.apiError(type: rawText(lua, 1, "type") ?? "Error", fields: fields)
+    }
+
+    /// The name of Lua's standard library table at `index` (`string`, `math`, ...), if it is
+    /// one: the global of that name, read raw, is the same table.
+    private static func standardLibraryName(_ lua: Lua, at index: Int32) -> String? {
+        let index = lua.absolute(index)
+        guard lua.isTable(index) else { return nil }
+        for name in ["string", "table", "math", "io", "os", "coroutine", "utf8", "debug", "package"] {
+            tl_pushglobaltable(lua.state)
+            lua.push(name)
+            lua_rawget(lua.state, -2)
+            let same = lua_rawequal(lua.state, -1, index) != 0
+            lua.pop(2)
+            if same { return name }
+        }
+        return nil
+    }
+
+    /// `t[key]` read raw, as text (`tostring`, protected); nil when it is nil.
+    private static func rawText(_ lua: Lua, _ index: Int32, _ key: String) -> String? {
+        let index = lua.absolute(index)
+        lua.push(key)
+        defer { lua.pop() }
+        guard lua_rawget(lua.state, index) != LUA_TNIL else { return nil }
+        return lua.describe(-1)
+    }
+
+    private static func rawIsNil(_ lua: Lua, _ index: Int32, _ key: String) -> Bool {
+        let index = lua.absolute(index)
+        lua.push(key)
+        defer { lua.pop() }
+        return lua_rawget(lua.state, index) == LUA_TNIL
     }
 
     /// The method or resource name of the function or table at `index`, from

@@ -66,6 +66,8 @@ final class LineEditor {
     func readLine(prompt: String) -> Input {
         if isatty(0) == 0 { return Self.readPlainLine(prompt: prompt) }
         tl_clear_interrupt()
+        Self.bindRedrawKey()
+        Self.prompt = prompt
         // Bracketed paste on while the line is edited, off while code runs.
         Self.writeTerminal("\u{1B}[?2004h")
         defer { Self.writeTerminal("\u{1B}[?2004l") }
@@ -171,8 +173,13 @@ final class LineEditor {
             if tl_interrupt_requested() != 0 { return nil }
             let width = Terminal.width
             if width != knownWidth {
-                if knownWidth != 0 { rl_resize_terminal() }
+                let resized = knownWidth != 0
+                previousWidth = knownWidth
                 knownWidth = width
+                // The redraw key makes libedit call redrawAfterResize between keys, where the
+                // line and the cursor's place in it are known.
+                if resized && redrawBound { return UInt8(redrawKey) }
+                if resized { rl_resize_terminal() }
             }
             var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 100)
@@ -184,6 +191,62 @@ final class LineEditor {
             return nil
         }
     }
+
+    /// Ctrl-]: draws the prompt and the line again. The editor sends it to itself when the
+    /// terminal's width changed (a user may press it too).
+    private static let redrawKey: Int32 = 0x1D
+    nonisolated(unsafe) private static var redrawBound = false
+    /// The prompt being edited (for measuring where the line starts after a resize).
+    nonisolated(unsafe) private static var prompt = ""
+
+    /// Binds the redraw key, once libedit's state exists.
+    private static func bindRedrawKey() {
+        guard !redrawBound else { return }
+        redrawBound = true
+        using_history()  // creates libedit's state if nothing did yet (it is made once)
+        // libedit keeps the name's pointer: a copy that lives as long as the process.
+        _ = rl_add_defun(strdup("telnyx-redraw"), { _, _ in
+            LineEditor.redrawAfterResize()
+            return 0
+        }, redrawKey)
+    }
+
+    /// After the width changed: libedit measures the terminal again and its idea of the screen
+    /// is brought up to date. libedit on its own drew the line again from the cursor's row,
+    /// leaving the rows above it from the old layout on the screen.
+    ///
+    /// When the terminal re-flowed the line exactly as libedit now lays it out (LineLayout),
+    /// the screen is right already: libedit draws into /dev/null, so that it knows what is
+    /// there. Otherwise the cursor goes back to where the prompt now starts, the screen below
+    /// is cleared, and the prompt and line are drawn again.
+    private static func redrawAfterResize() {
+        rl_resize_terminal()
+        // rl_line_buffer and rl_point (bytes) were brought up to date before this was called.
+        let bytes = rl_line_buffer.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        let text = String(decoding: bytes, as: UTF8.self)
+        let cursor = String(decoding: bytes.prefix(max(0, Int(rl_point))), as: UTF8.self).unicodeScalars.count
+        if LineLayout.reflowsExactly(prompt: prompt, text: text, oldWidth: previousWidth) {
+            fflush(stdout)
+            let saved = dup(1)
+            let null = open("/dev/null", O_WRONLY)
+            if saved >= 0, null >= 0 {
+                dup2(null, 1)
+                rl_forced_update_display()
+                fflush(stdout)
+                dup2(saved, 1)
+            }
+            if null >= 0 { close(null) }
+            if saved >= 0 { close(saved) }
+            return
+        }
+        let rows = LineLayout.rowsAboveCursor(prompt: prompt, text: text, cursor: cursor,
+                                              oldWidth: previousWidth, newWidth: max(Terminal.width, 1))
+        writeTerminal("\r" + (rows > 0 ? "\u{1B}[\(rows)A" : "") + "\u{1B}[J")
+        rl_forced_update_display()
+    }
+
+    /// The width before the last change.
+    nonisolated(unsafe) private static var previousWidth = 0
 
     /// A SIGINT handler without SA_RESTART: the terminal read inside libedit fails with EINTR,
     /// so `readline` returns, and the flag tells that apart from end of input.
@@ -205,10 +268,13 @@ final class LineEditor {
         let line = rl_line_buffer.map { String(cString: $0) } ?? ""
         // `start` counts characters (libedit works on wide characters), not bytes.
         let lineBefore = String(String.UnicodeScalarView(line.unicodeScalars.prefix(start)))
-        // A Tab inside a paste, or at the start of a line (indentation), is a Tab.
+        // A Tab inside a paste, or at the start of a line (indentation), is a Tab. It is given
+        // to libedit as the one match (the word followed by a Tab), so libedit inserts it and
+        // redraws the line: a Tab inserted behind its back (rl_insert_text) took no room on
+        // the screen until the next redraw.
         if Self.pasting || (word.isEmpty && lineBefore.allSatisfy { $0 == " " || $0 == "\t" }) {
-            _ = rl_insert_text("\t")
-            return nil
+            lastUnfinishedTab = nil
+            return Self.matchList(word + "\t")
         }
         let before = pendingText.isEmpty ? lineBefore : pendingText + "\n" + lineBefore
         let matches = complete(word, before)
@@ -235,16 +301,26 @@ final class LineEditor {
         // alone; with an empty match it would draw the line again on its own.
         if insert.isEmpty { return nil }
         // One match only, so libedit inserts it and lists nothing.
-        let list = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * 2)!
-            .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: 2)
-        list[0] = strdup(insert)
-        list[1] = nil
+        return Self.matchList(insert)
+    }
+
+    /// libedit's match array holding `match` only, malloc'ed (libedit frees it): the text to
+    /// insert, the one match (the same), NULL. libedit reads the third entry to tell a single
+    /// match; with two entries it read past the array and, on a second Tab, could take the
+    /// word for ambiguous and draw the line again on a new row.
+    private static func matchList(_ match: String) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
+        let list = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * 3)!
+            .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: 3)
+        list[0] = strdup(match)
+        list[1] = strdup(match)
+        list[2] = nil
         return list
     }
 
     /// Prints `matches` in columns below the line, then has libedit draw the prompt and the
     /// line again below them (EL_REFRESH), so nothing is drawn over.
     private func showCandidates(_ matches: [String]) {
+        let matches = matches.map(Self.listed)
         let width = max(Terminal.width, 20)
         let cell = min((matches.map(\.count).max() ?? 0) + 2, width)
         let columns = max(1, width / cell)
@@ -263,6 +339,13 @@ final class LineEditor {
         }
         Console.write(text)
         rl_forced_update_display()
+    }
+
+    /// How a candidate reads in the list: an enum value completes after its opening quote
+    /// (`active"`), and is listed with both quotes (`"active"`).
+    static func listed(_ match: String) -> String {
+        guard let quote = match.last, quote == "\"" || quote == "'", !match.dropLast().contains(quote) else { return match }
+        return String(quote) + match
     }
 
     /// The longest prefix all `strings` share (by characters).

@@ -21,19 +21,23 @@ struct PrettyPrinter {
     /// The value at `index` as the REPL shows a result (may span lines).
     func render(_ index: Int32) -> String {
         var path: Set<UnsafeRawPointer> = []
-        let limit = max(width * 20, 2000)
-        return render(lua.absolute(index), column: 0, indent: 0, depth: 0, path: &path, stringLimit: limit)
+        return render(lua.absolute(index), column: 0, indent: 0, depth: 0, path: &path, trailer: 0)
     }
 
+    /// The longest string shown whole (a result of one string, or a word in a record).
+    private var wholeStringLimit: Int { max(width * 20, 2000) }
+
+    /// `trailer`: columns that follow the value on its last line (the `,` after an entry), so
+    /// that a value drawn on one line ends at the terminal's last column, not one past it.
     private func render(_ index: Int32, column: Int, indent: Int, depth: Int,
-                        path: inout Set<UnsafeRawPointer>, stringLimit: Int) -> String {
+                        path: inout Set<UnsafeRawPointer>, trailer: Int) -> String {
         guard lua_type(lua.state, index) == LUA_TTABLE, !hasCustomText(index) else {
-            return scalar(index, stringLimit: stringLimit)
+            return scalar(index, stringLimit: wholeStringLimit)
         }
         let pointer = lua_topointer(lua.state, index)!
         if path.contains(pointer) { return palette.paint("<cycle>", palette.dim) }
         if depth >= maxDepth { return palette.paint("{...}", palette.dim) }
-        if let flat = flat(index, budget: width - column, path: path) { return flat }
+        if let flat = flat(index, budget: width - column - trailer, path: path, depth: depth) { return flat }
         path.insert(pointer)
         defer { path.remove(pointer) }
         let entries = TableEntries(lua, index, limit: maxEntries)
@@ -45,10 +49,14 @@ struct PrettyPrinter {
         for entry in entries.keys {
             let key = entry.label
             lua.pushKeyedValue(index, entry)
-            let value = render(lua.absolute(-1), column: indent + 2 + key.count, indent: indent + 2,
-                               depth: depth + 1, path: &path, stringLimit: max(width - indent - 3 - key.count, 24))
+            if lua_type(lua.state, -1) == LUA_TSTRING {
+                lines += stringEntry(-1, key: key, indent: indent + 2)
+            } else {
+                let value = render(lua.absolute(-1), column: indent + 2 + key.count, indent: indent + 2,
+                                   depth: depth + 1, path: &path, trailer: 1)
+                lines.append(inner + key + value + ",")
+            }
             lua.pop()
-            lines.append(inner + key + value + ",")
         }
         if entries.omitted > 0 {
             lines.append(inner + palette.paint("... (\(entries.omitted) more)", palette.dim))
@@ -57,18 +65,29 @@ struct PrettyPrinter {
     }
 
     /// One-line form of the value within `budget` columns, or nil when it does not fit.
-    /// `budget` counts visible characters; colour codes are not counted.
-    private func flat(_ index: Int32, budget: Int, path: Set<UnsafeRawPointer>) -> String? {
+    /// `budget` counts visible characters; colour codes are not counted. `depth` is the
+    /// value's own nesting level, so tables past `maxDepth` show `{...}` here too.
+    private func flat(_ index: Int32, budget: Int, path: Set<UnsafeRawPointer>, depth: Int) -> String? {
         var visible = 0
-        let text = flatText(index, budget: budget, path: path, depth: 0, visible: &visible)
+        let text = flatText(index, budget: budget, path: path, depth: depth, visible: &visible)
         return text != nil && visible <= budget ? text : nil
     }
 
     private func flatText(_ index: Int32, budget: Int, path: Set<UnsafeRawPointer>, depth: Int,
                           visible: inout Int) -> String? {
         let index = lua.absolute(index)
+        if lua_type(lua.state, index) == LUA_TSTRING {
+            // Never cut to make a line fit: a table whose strings do not fit whole is drawn on
+            // several lines, where each string gets a line's room (stringEntry).
+            let length = Int(lua_rawlen(lua.state, index))
+            guard length <= (budget - visible) * 4 else { return nil }
+            // A limit no escaping can reach (each byte takes at most 4 columns): never cut here.
+            let text = scalar(index, stringLimit: length * 4 + 2)
+            visible += visibleWidth(text)
+            return visible <= budget ? text : nil
+        }
         guard lua_type(lua.state, index) == LUA_TTABLE, !hasCustomText(index) else {
-            let text = scalar(index, stringLimit: max(budget - visible, 24))
+            let text = scalar(index, stringLimit: wholeStringLimit)
             visible += visibleWidth(text)
             return text
         }
@@ -77,7 +96,10 @@ struct PrettyPrinter {
             visible += "<cycle>".count
             return palette.paint("<cycle>", palette.dim)
         }
-        if depth >= maxDepth { return nil }
+        if depth >= maxDepth {
+            visible += "{...}".count
+            return palette.paint("{...}", palette.dim)
+        }
         var path = path
         path.insert(pointer)
         let entries = TableEntries(lua, index, limit: maxEntries)
@@ -109,7 +131,8 @@ struct PrettyPrinter {
         var lineWidth = 0
         for entry in entries.keys {
             lua.pushKeyedValue(index, entry)
-            let item = scalar(-1, stringLimit: max(width - indent - 3, 24)) + ","
+            let item = (isWord(-1) ? scalar(-1, stringLimit: wholeStringLimit)
+                : scalar(-1, stringLimit: max(width - indent - 3, 16))) + ","
             lua.pop()
             let itemWidth = visibleWidth(item)
             if !line.isEmpty, indent + 2 + lineWidth + 1 + itemWidth > width {
@@ -123,6 +146,42 @@ struct PrettyPrinter {
         if !line.isEmpty { lines.append(inner + line) }
         if entries.omitted > 0 { lines.append(inner + palette.paint("... (\(entries.omitted) more)", palette.dim)) }
         return "{\n" + lines.joined(separator: "\n") + "\n" + String(repeating: " ", count: indent) + "}"
+    }
+
+    /// A string entry of a multi-line table (`key = "value",`), as lines. The string is whole on
+    /// the key's line when it fits, else whole on the next line (two columns further in) when it
+    /// fits there. A word (an id, a UUID, a date: no spaces, at most 256 bytes) is never cut,
+    /// since a cut id is useless: on a narrow terminal it moves left on its line until it fits.
+    /// Longer text is cut, with its length, to the room a line has.
+    private func stringEntry(_ index: Int32, key: String, indent: Int) -> [String] {
+        let index = lua.absolute(index)
+        let pad = String(repeating: " ", count: indent)
+        let sameLine = width - indent - key.count - 1
+        let nextLine = width - indent - 3
+        let whole = scalar(index, stringLimit: wholeStringLimit)
+        let wholeWidth = visibleWidth(whole)
+        // `key =` with the value on the line below (the label's trailing space dropped).
+        let keyLine = pad + key.trimmingSuffix(" ")
+        if wholeWidth <= sameLine { return [pad + key + whole + ","] }
+        if !key.isEmpty && wholeWidth <= nextLine { return [keyLine, pad + "  " + whole + ","] }
+        if isWord(index) {
+            // Whole on a line of its own, as far in as it fits; wider than the terminal, it
+            // stays on the key's line and the terminal wraps it.
+            let room = width - wholeWidth - 1
+            if key.isEmpty || room < 0 { return [pad + key + whole + ","] }
+            return [keyLine, String(repeating: " ", count: min(room, indent + 2)) + whole + ","]
+        }
+        if key.isEmpty || sameLine >= 24 {
+            return [pad + key + scalar(index, stringLimit: max(sameLine, 16)) + ","]
+        }
+        return [keyLine, pad + "  " + scalar(index, stringLimit: max(nextLine, 16)) + ","]
+    }
+
+    /// Whether the value at `index` is a string that reads as one word (an id, a UUID, a
+    /// timestamp, a URL): no space or control bytes, at most 256 bytes.
+    private func isWord(_ index: Int32) -> Bool {
+        guard lua_type(lua.state, index) == LUA_TSTRING, let bytes = lua.toBytes(index) else { return false }
+        return bytes.count <= 256 && bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F }
     }
 
     /// Whether a table prints as text rather than as its fields: a paginator, or a value whose
@@ -182,18 +241,13 @@ struct PrettyPrinter {
         return palette.paint("<paginator \(method)\(params): iterate to fetch>", palette.function)
     }
 
-    private func visibleWidth(_ text: String) -> Int {
-        var count = 0
-        var inEscape = false
-        for scalar in text.unicodeScalars {
-            if inEscape {
-                if scalar == "m" { inEscape = false }
-            } else if scalar == "\u{1B}" {
-                inEscape = true
-            } else {
-                count += 1
-            }
-        }
-        return count
+    private func visibleWidth(_ text: String) -> Int { text.visibleWidth }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: Character) -> String {
+        var s = self
+        while s.last == suffix { s.removeLast() }
+        return s
     }
 }

@@ -71,22 +71,23 @@ final class REPLSession {
             let printer = makePrinter()
             var parts: [String] = []
             for i in 1...count { parts.append(printer.render(top + i)) }
-            print(Self.collapsed(parts.joined(separator: "\t"), rows: Terminal.height))
+            print(Self.collapsed(parts.joined(separator: "\t"), rows: Terminal.height, width: Terminal.width))
         }
     }
 
     /// A result of more lines than about two screens shows its first screen and how much was
     /// left out (as Node's REPL cuts long values): 100 records would otherwise scroll ~2,000
     /// lines past. `_` still holds all of it.
-    static func collapsed(_ text: String, rows: Int) -> String {
+    static func collapsed(_ text: String, rows: Int, width: Int = 80) -> String {
         let limit = max(rows * 2, 40)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count > limit else { return text }
-        let shown = max(rows - 2, 10)
+        // One screen: the line typed, what is shown, the note (one or two rows) and the prompt.
+        let shown = max(rows - 4, 10)
         let omitted = lines.count - shown
         lines = Array(lines.prefix(shown))
-        return lines.joined(separator: "\n")
-            + "\n... (\(omitted) more lines: the value is in `_`; print a part, or require 'telnyx.tabulate')"
+        let note = "... (\(omitted) more lines: the value is in `_`; print a part, or require 'telnyx.tabulate')"
+        return (lines.map(String.init) + note.fitted(width: width, indent: 4)).joined(separator: "\n")
     }
 
     /// Calls the global `print` with the results, as lua.c's `l_print` does, when the script
@@ -168,8 +169,12 @@ final class REPLSession {
             Console.error((Terminal.inputIsTerminal ? "\n" : "") + palette.paint("interrupted", palette.error) + "\n")
             return
         }
-        var text = palette.paint(message, palette.error) + "\n"
-        if let traceback, let short = Self.shortTraceback(traceback) {
+        // Long messages are broken between words at the terminal's width, not mid-word.
+        let width = Terminal.breakWidth(for: 2)
+        let fitted = message.split(separator: "\n", omittingEmptySubsequences: false)
+            .flatMap { String($0).fitted(width: width, indent: 2) }.joined(separator: "\n")
+        var text = palette.paint(fitted, palette.error) + "\n"
+        if let traceback, let short = Self.shortTraceback(traceback, message: message) {
             text += palette.paint(short, palette.dim) + "\n"
         }
         Console.error(text)
@@ -177,13 +182,18 @@ final class REPLSession {
 
     /// The traceback without the REPL's own frames (`[C]: in ?`), the `error` call itself and
     /// the bundled runtime's internals, at most eight frames; nil when nothing is left worth
-    /// showing (an error typed at the prompt itself).
-    static func shortTraceback(_ traceback: String) -> String? {
+    /// showing (an error typed at the prompt itself). When the message points outside the
+    /// bundled modules (a module blaming its caller's arguments), the module's own frames on
+    /// top are left out too, as a C library function's are.
+    static func shortTraceback(_ traceback: String, message: String = "") -> String? {
         let lines = traceback.split(separator: "\n").map(String.init)
-        let frames = lines.dropFirst().filter { line in
+        var frames = lines.dropFirst().filter { line in
             let t = line.trimmingPrefix("\t")
             return t != "[C]: in ?" && t != "[C]: in function 'error'" && t != "[C]: in function 'assert'"
                 && !t.hasPrefix("stdlib/telnyx/runtime/") && t != "(...tail calls...)"
+        }
+        if !message.hasPrefix("stdlib/telnyx/") {
+            frames = Array(frames.drop { $0.trimmingPrefix("\t").hasPrefix("stdlib/telnyx/") })
         }
         if frames.allSatisfy({ $0.contains("in main chunk") }) { return nil }
         var kept = Array(frames.prefix(8))

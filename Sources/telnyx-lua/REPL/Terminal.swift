@@ -16,6 +16,12 @@ enum Terminal {
         return 80
     }
 
+    /// The width to break text at on file descriptor `fd`: the terminal's, or no limit when
+    /// `fd` is not a terminal (a transcript in a file or pipe keeps its lines whole).
+    static func breakWidth(for fd: Int32 = 1) -> Int {
+        isatty(fd) != 0 ? width : Int.max
+    }
+
     /// Rows of the terminal on stdout, else `$LINES`, else 24.
     static var height: Int {
         var size = winsize()
@@ -63,5 +69,58 @@ struct Palette {
     /// `text` in `style`, reset after.
     func paint(_ text: String, _ style: String) -> String {
         style.isEmpty ? text : style + text + reset
+    }
+}
+
+extension String {
+    /// Columns the text takes on the terminal: characters, colour codes (ESC ... m) not counted.
+    var visibleWidth: Int {
+        var count = 0
+        var inEscape = false
+        for scalar in unicodeScalars {
+            if inEscape {
+                if scalar == "m" { inEscape = false }
+            } else if scalar == "\u{1B}" {
+                inEscape = true
+            } else {
+                count += 1
+            }
+        }
+        return count
+    }
+
+    /// The line broken at spaces into lines of at most `width` columns, continuation lines
+    /// indented by `indent`; a word wider than that stays whole. Colour codes take no columns.
+    func fitted(width: Int, indent: Int) -> [String] {
+        guard visibleWidth > width, width - indent >= 16 else { return [self] }
+        // Pieces: a word with the spaces after it.
+        var pieces: [String] = []
+        var piece = ""
+        for character in self {
+            if character != " ", piece.last == " " {
+                pieces.append(piece)
+                piece = ""
+            }
+            piece.append(character)
+        }
+        pieces.append(piece)
+        var lines: [String] = []
+        var current = ""
+        for piece in pieces {
+            let word = piece.droppingTrailingSpaces
+            if current.contains(where: { $0 != " " }), (current + word).visibleWidth > width {
+                lines.append(current.droppingTrailingSpaces)
+                current = String(repeating: " ", count: indent)
+            }
+            current += piece
+        }
+        lines.append(current.droppingTrailingSpaces)
+        return lines
+    }
+
+    private var droppingTrailingSpaces: String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
     }
 }

@@ -68,6 +68,21 @@ final class TmuxREPL {
             .joined(separator: "\n").trimmingCharacters(in: .newlines)
     }
 
+    /// Resizes the terminal, as a user dragging the window's edge does.
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", "0", "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// The visible screen only (no scrollback), rows as the terminal shows them (not joined),
+    /// trailing spaces and blank lines at the end dropped.
+    func visibleRows() throws -> [String] {
+        let text = try tmux(["capture-pane", "-p", "-t", "0"])
+        var rows = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
+        while rows.last == "" { rows.removeLast() }
+        return rows
+    }
+
     /// Polls the screen until `predicate` holds; returns that screen.
     @discardableResult
     func wait(for description: String, timeout: TimeInterval = 20, escapes: Bool = false,

@@ -145,6 +145,20 @@ local Stream = {}
 Stream.__index = Stream
 Stream.__name = "telnyx.Stream"
 
+-- A field a paginator or stream does not have is an error rather than nil: `p.data`, `p[1]`
+-- and `#p` are what a newcomer tries first, and nil (or 0) hides that nothing was fetched.
+-- Names starting with "_" stay nil (the runtime's own optional fields).
+setmetatable(Stream, {__index = function(_, key)
+  if type(key) == "string" and key:sub(1, 1) == "_" then return nil end
+  error(("a paginator has no field %s: iterate it (for item in p do ... end), or use p:take(n), "
+    .. "p:first() or p:collect()"):format(type(key) == "string" and "'" .. key .. "'" or "[" .. tostring(key) .. "]"), 2)
+end})
+
+function Stream.__len()
+  error("a paginator has no length: p:count() walks every page and counts the items, p:collect() "
+    .. "gives them all in an array", 2)
+end
+
 local function stream(make_iterator, describe)
   return setmetatable({_iterate = make_iterator, _describe = describe}, Stream)
 end
@@ -260,6 +274,7 @@ local Paginator = setmetatable({}, {__index = Stream})
 Paginator.__index = Paginator
 Paginator.__name = "telnyx.Paginator"
 Paginator.__call = Stream.__call
+Paginator.__len = Stream.__len
 
 function Paginator:__tostring()
   return ("<paginator %s: iterate to fetch>"):format(self.method)
