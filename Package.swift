@@ -94,11 +94,11 @@ let package = Package(
         .executableTarget(
             name: "telnyx-lua",
             dependencies: ["TelnyxLua", "TelnyxSandbox", "CEditline", "CLua", "LuaShims", "Confinement", "CBuildInfo"],
-            // Linked by lld: identical functions folded once (the many generic specialisations
-            // that come out the same), and relative relocations packed (DT_RELR), which the
-            // dynamic loader applies several times faster at every start (docs/benchmarks.md).
+            // Linked by lld: identical functions whose address is never taken folded into one
+            // (generic specialisations often come out the same), and relative relocations packed
+            // (DT_RELR), 2.4 MB less to load and apply at every start (docs/benchmarks.md).
             linkerSettings: [.unsafeFlags(
-                ["-use-ld=lld", "-Xlinker", "--icf=all", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+                ["-use-ld=lld", "-Xlinker", "--icf=safe", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
                 .when(platforms: [.linux]))]),
         .executableTarget(
             name: "telnyx-sandbox",

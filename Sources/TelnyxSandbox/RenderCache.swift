@@ -6,9 +6,9 @@ import Telnyx
 /// records, and the envelope and page template of each endpoint.
 ///
 /// All of it is a pure function of the seed and the schema, so caching changes no byte of any
-/// answer; it only stops the sandbox from being the slowest part of what it is used to measure
-/// (`wrk` on one record went from ~4,400 to ... requests/s, docs/benchmarks.md). The record cache
-/// is bounded: walking a million phone numbers keeps at most `recordLimit` of them.
+/// answer; it only keeps the sandbox from being the slowest part of what it is used to measure
+/// (docs/benchmarks.md, issue 18). The record cache is bounded: walking a million phone numbers
+/// keeps at most `recordLimit` of them.
 final class RenderCache: Sendable {
     /// A record schema, resolved once: its concrete form, its properties, and whether it
     /// accepts properties it does not list.

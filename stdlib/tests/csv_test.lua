@@ -138,15 +138,6 @@ t.test("export errors are clear", function()
   t.raises("csv.read: /nonexistent/file.csv", csv.read, "/nonexistent/file.csv")
 end)
 
--- The error of `fn(...)` called from a line of this file (not a tail call, so that line is
--- where Lua's error levels lead).
-local function error_of(fn, ...)
-  local args = table.pack(...)
-  local ok, err = pcall(function() local r = fn(table.unpack(args, 1, args.n)) return r end)
-  t.ok(not ok, "expected an error")
-  return tostring(err)
-end
-
 t.test("errors point at the caller's line, not into the module", function()
   local bad = t.tmpname()
   local f = io.open(bad, "w")
@@ -162,8 +153,8 @@ t.test("errors point at the caller's line, not into the module", function()
     {csv.export, {{a = 1}}, bad, {columns = {42}}},
   }
   for i, case in ipairs(cases) do
-    local err = error_of(table.unpack(case))
-    t.ok(err:find("csv_test%.lua:%d+: csv%.") ~= nil, "case " .. i .. ": " .. err)
+    local err = t.caller_error(table.unpack(case))
+    t.ok(err:find("testlib%.lua:%d+: csv%.") ~= nil, "case " .. i .. ": " .. err)
     t.ok(not err:find("telnyx/csv"), "case " .. i .. ": " .. err)
   end
 end)

@@ -82,15 +82,6 @@ t.test("bad input is refused clearly", function()
   t.raises("options must be a table", tabulate.render, rows, "x")
 end)
 
--- The error of `fn(...)` called from a line of this file (not a tail call, so that line is
--- where Lua's error levels lead).
-local function error_of(fn, ...)
-  local args = table.pack(...)
-  local ok, err = pcall(function() local r = fn(table.unpack(args, 1, args.n)) return r end)
-  t.ok(not ok, "expected an error")
-  return tostring(err)
-end
-
 t.test("errors point at the caller's line, not into the module", function()
   local cases = {
     {tabulate.render, 5}, {tabulate.print, 5}, {tabulate.print, rows, 5},
@@ -100,8 +91,8 @@ t.test("errors point at the caller's line, not into the module", function()
     {tabulate.print, rows, {file = 5}}, {tabulate.truncate, "abc", "x"},
   }
   for i, case in ipairs(cases) do
-    local err = error_of(table.unpack(case))
-    t.ok(err:find("tabulate_test%.lua:%d+: tabulate%.") ~= nil, "case " .. i .. ": " .. err)
+    local err = t.caller_error(table.unpack(case))
+    t.ok(err:find("testlib%.lua:%d+: tabulate%.") ~= nil, "case " .. i .. ": " .. err)
     t.ok(not err:find("telnyx/tabulate"), "case " .. i .. ": " .. err)
   end
 end)

@@ -62,6 +62,16 @@ function M.raises(fragment, fn, ...)
   return err
 end
 
+--- The error of `fn(...)`, called from a line of this file (not as a tail call, so that is
+-- the line Lua's error levels lead to): a library's argument error must name this line, the
+-- caller's, not one inside the library.
+function M.caller_error(fn, ...)
+  local args = table.pack(...)
+  local ok, err = pcall(function() local r = fn(table.unpack(args, 1, args.n)) return r end)
+  M.ok(not ok, "expected an error")
+  return tostring(err)
+end
+
 --- Deep equality of two values (tables compared key by key).
 function M.same(a, b, what)
   local function same(x, y)
