@@ -15,6 +15,7 @@ import urllib.parse
 import telnyx
 
 from sdk_introspect import FRAMEWORK_KWARGS, capture, parameters, sample, schema, sdk_method  # noqa: F401
+from sdk_responses import Components, answer_type
 
 # Headers every SDK request carries; any other header comes from a parameter.
 STANDARD_HEADERS = {"accept", "accept-encoding", "authorization", "connection", "content-length",
@@ -44,12 +45,13 @@ def multipart_names(request):
     return names
 
 
-def describe(client_probe, row):
+def describe(client_probe, row, components):
     resource, method = row["resource"], row["method"]
     path_names = [n for n in (row["positional"].split(",")[0:1] if row["positional"] != "-" else [])]
     path_names += row["keyword_path"].split(",") if row["keyword_path"] != "-" else []
     bound = sdk_method(client_probe, resource, method)
     params = parameters(bound)
+    model = answer_type(bound)
     args, kwargs = [], {}
     for name, hint, _, positional in params:
         value = "p-" + name if name in path_names else sample(hint, name)
@@ -125,6 +127,8 @@ def describe(client_probe, row):
             else:
                 unplaced.append(name)
     fixed = {k: v for k, v in urllib.parse.parse_qsl(request.url.query.decode()) if k not in placed_keys}
+    if model is not None:
+        out["response"] = components.add(model)
     if fixed:
         out["fixed_query"] = dict(sorted(fixed.items()))
     if unplaced:
@@ -175,15 +179,15 @@ def alias_of(bound, name):
 def main():
     reference, output = sys.argv[1], sys.argv[2]
     probe = telnyx.Telnyx(api_key="KEY_SDK", base_url="http://sdk.test/v2", max_retries=0)
-    methods = {}
+    methods, components = {}, Components()
     for row in rows(reference):
         full = row["resource"] + "." + row["method"]
         try:
-            methods[full] = describe(probe, row)
+            methods[full] = describe(probe, row, components)
         except Exception as error:  # recorded, so a new SDK's surprises show in the diff
             methods[full] = {"error": "%s: %s" % (type(error).__name__, error)}
     doc = {"_generated": "by scripts/extract-sdk-types from the Python SDK; do not edit",
-           "sdk": "telnyx " + telnyx.__version__, "methods": methods}
+           "sdk": "telnyx " + telnyx.__version__, "methods": methods, "components": components.schemas}
     with open(output, "w", encoding="utf-8") as f:
         json.dump(doc, f, sort_keys=True, indent=1, ensure_ascii=False)
         f.write("\n")

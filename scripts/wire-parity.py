@@ -40,8 +40,6 @@ EXCEPTIONS = {
     "sip_registration_status.retrieve": "not in the pinned SDK (endpoints.tsv is newer)",
     "texml.accounts.calls.calls": "the SDK sends body='s members under their Python names (application_sid, "
                                   "transformed as CallCallsParams, not Body); telnyx-lua sends the API's ApplicationSid",
-    "global_ip_assignments.create": "the SDK's method takes no parameters and sends no body; the spec requires one, "
-                                    "which telnyx-lua sends ({} when empty)",
 }
 # Headers every request carries; the others come from parameters and are compared.
 COMMON_HEADERS = {"accept", "accept-encoding", "authorization", "connection", "content-length", "content-type",
