@@ -14,7 +14,7 @@ import urllib.parse
 
 import telnyx
 
-from sdk_introspect import FRAMEWORK_KWARGS, capture, parameters, sample, schema, sdk_method  # noqa: F401
+from sdk_introspect import capture, parameters, sample, schema, sdk_method
 from sdk_responses import Components, answer_type
 
 # Headers every SDK request carries; any other header comes from a parameter.
@@ -75,9 +75,11 @@ def describe(client_probe, row, components):
             body_roots = {root(n) for n in multipart_names(request)}
         else:
             body_kind = "raw"
+    # Headers from parameters: the non-standard ones, and a standard one a parameter names (accept).
     named = {n.lower() for n, *_ in params}
-    headers = {k.decode().lower(): k.decode() for k, _ in request.headers.raw if (k.decode().lower() not in STANDARD_HEADERS or k.decode().lower() in named)
-               and not k.decode().lower().startswith("x-stainless")}
+    sent = [k.decode() for k, _ in request.headers.raw]
+    headers = {k.lower(): k for k in sent if (k.lower() not in STANDARD_HEADERS or k.lower() in named)
+               and not k.lower().startswith("x-stainless")}
     out = {"http": request.method, "path": urllib.parse.unquote(request.url.path),
            "query": {}, "body": {}, "headers": {}}
     query_keys = [k for k, _ in urllib.parse.parse_qsl(request.url.query.decode(), keep_blank_values=True)]
@@ -137,19 +139,6 @@ def describe(client_probe, row, components):
         if not out[key]:
             del out[key]
     return out
-
-
-def alias_member(hint, python_name):
-    """The wire name of a member of the TypedDict in `hint`."""
-    from sdk_introspect import members, unwrap, is_typeddict, _args
-    hint = unwrap(hint)[0]
-    for candidate in [hint] + list(_args(hint)):
-        candidate = unwrap(candidate)[0]
-        if is_typeddict(candidate):
-            found = members(candidate).get(python_name)
-            if found:
-                return found[0]
-    return python_name
 
 
 def alias_of(bound, name):

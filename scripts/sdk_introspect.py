@@ -16,7 +16,6 @@ import typing
 import httpx
 import telnyx
 import typing_extensions
-from telnyx._types import FileTypes  # noqa: F401  (the upload type; recognised below)
 from telnyx._utils._transform import PropertyInfo
 
 MAX_DEPTH = 4  # as scripts/generate-catalog: levels described below a parameter

@@ -39,13 +39,10 @@ class Components:
         raw = pydantic.TypeAdapter(hint).json_schema()
         names = {}
         definitions = raw.pop("$defs", {})
-        # Named after their content, so a class name used for two models keeps both apart.
-        for name, definition in sorted(definitions.items()):
-            names[name] = None
-        pending = dict(definitions)
-        # Definitions refer to each other: name them after converting with provisional names.
+        # Definitions refer to each other: converted first under provisional names, then named
+        # `sdk.Name`, or `sdk.Name.<hash>` when another model already has that class name.
         provisional = {name: "sdk." + name for name in definitions}
-        converted = {name: self._convert(d, provisional) for name, d in pending.items()}
+        converted = {name: self._convert(d, provisional) for name, d in definitions.items()}
         for name, schema in sorted(converted.items()):
             text = json.dumps(schema, sort_keys=True)
             final = "sdk." + name
