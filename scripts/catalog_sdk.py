@@ -226,6 +226,8 @@ def merge(line, entry):
         params_source = "spec+sdk" if added else "spec"
     if "raw_param" in entry and "body" in line:
         line["body_param"] = entry["raw_param"]
+    if "body_param" in entry and "body" in line and entry["body_param"] not in line["body"].get("properties", {}):
+        line["body_spread"] = entry["body_param"]  # the SDK's body={...}: its members are the body's
     if line["checked"] and "body" in line and not entry.get("body") and "raw_param" not in entry \
             and "body_param" not in entry and not line["body"].get("required"):
         # The SDK's method takes no body parameters and sends none (global_ip_assignments.create).

@@ -124,7 +124,6 @@ def calls(sdk_types, reference):
         path += row["keyword_path"].split(",") if row["keyword_path"] != "-" else []
         bound = sdk_method(probe, row["resource"], row["method"])
         entry = sdk_types.get(full, {})
-        spread = entry.get("body_param")
         # telnyx-lua's name of a parameter is its wire name (`Timeout` for the SDK's `timeout`);
         # the SDK's flattened ones (page_number) are taken as they are.
         wire_names = {p["python"]: wire for part in ("query", "body")
@@ -138,11 +137,9 @@ def calls(sdk_types, reference):
                 kwargs[name] = value
             if name == positional:
                 continue
-            wire_value = transform(value, hint)  # nested members under their wire names
-            if name == spread and isinstance(wire_value, dict):
-                table.update(wire_value)  # telnyx-lua takes the members of the SDK's body= directly
-            else:
-                table[wire_names.get(name, name)] = wire_value
+            # Nested members under their wire names; the SDK's body={...} under its own name, which
+            # telnyx-lua takes as the body's members (the catalog's body_spread).
+            table[wire_names.get(name, name)] = transform(value, hint)
         target = "telnyx" + "".join("[%s]" % lua(p) for p in row["resource"].split(".") + [row["method"]])
         call = "%s(%s)" % (target, ", ".join(([lua("p-" + positional)] if positional else []) + [lua(table)]))
         out.append((index, full, args, kwargs, call))

@@ -100,6 +100,19 @@ import Testing
         #expect(sent[2].queryPairs.map { "\($0.0)=\($0.1)" } == ["filter[include_phone_numbers]=true"])
     }
 
+    /// The SDK's one parameter for the whole body (`networks.create(network_create={...})`).
+    @Test func theSDKsBodyParameterIsTheBody() async throws {
+        let server = try await TestServer.start { _, _ in .json(200, #"{"data":{}}"#) }
+        let r = try await runLua("""
+            telnyx.networks.create{network_create = {name = "n1"}}
+            local ok, e = pcall(telnyx.networks.create, {name = "n2", network_create = {name = "n3"}})
+            return tostring(e)
+            """, against: server)
+        #expect(server.requests.count == 1)
+        #expect(try JSONValue.parse(server.requests[0].body) == .object(["name": .string("n1")]))
+        #expect(r[0].stringValue?.contains("'name' is given twice (also in 'network_create')") == true)
+    }
+
     @Test func unknownParametersAreStillRefusedWhenChecking() async throws {
         let server = try await TestServer.start { _, _ in .json(200, #"{"data":{}}"#) }
         let r = try await runLua("""

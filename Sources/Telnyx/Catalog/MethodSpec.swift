@@ -106,6 +106,8 @@ public struct MethodSpec: Sendable {
     public let fixedQuery: [(String, String)]
     /// The parameter whose value is the whole body (a bare JSON array, raw bytes), if any.
     public let bodyParam: String?
+    /// The Python SDK's name for a table of all the body's members (`network_create`), if any.
+    public let bodySpread: String?
 
     /// The path parameters in route order.
     public var pathParamNames: [String] {
@@ -153,5 +155,6 @@ public struct MethodSpec: Sendable {
         self.fixedQuery = (m["fixed_query"]?.objectValue ?? [:]).sorted { $0.key < $1.key }
             .compactMap { key, value in value.stringValue.map { (key, $0) } }
         self.bodyParam = m["body_param"]?.stringValue
+        self.bodySpread = m["body_spread"]?.stringValue
     }
 }

@@ -127,6 +127,7 @@ struct CallBuilder {
     private func applySDKSpellings(_ table: Int32) throws(ParameterChecker.Failure) {
         // Per call, so no allocation unless a name is unknown: lookups in the schemas as they are.
         let query = spec.query?.properties ?? [:], body = spec.body?.properties ?? [:]
+        if let spread = spec.bodySpread, body[spread] == nil { try spreadBody(spread, in: table) }
         var pathNames: [String]?  // built only for a name found nowhere else (rarely)
         func known(_ name: String) -> Bool {
             if query[name] != nil || body[name] != nil || spec.positional == name || spec.keywordPath.contains(name)
@@ -242,6 +243,36 @@ struct CallBuilder {
             from = name.index(after: underscore)
         }
         return nil
+    }
+
+    /// The Python SDK's one parameter for the whole body (`networks.create(network_create={...})`,
+    /// `texml.accounts.calls.calls(sid, body={...})`): its members are the body's, taken as if
+    /// given in the table itself.
+    private func spreadBody(_ name: String, in table: Int32) throws(ParameterChecker.Failure) {
+        guard lua.getField(table, name) == LUA_TTABLE else {
+            lua.pop()
+            return
+        }
+        let members = lua.absolute(-1)
+        lua.pushNil()
+        while lua_next(lua.state, members) != 0 {
+            guard lua.type(at: -2) == LUA_TSTRING, let key = lua.toString(-2) else {
+                lua.pop(3)
+                throw checker.fail("the members of '\(name)' must have string names")
+            }
+            if lua.getField(table, key) != LUA_TNIL {
+                lua.pop(4)
+                throw checker.fail("'\(key)' is given twice (also in '\(name)')")
+            }
+            lua.pop()
+            lua.pushValue(at: -2)
+            lua.pushValue(at: -2)
+            lua_rawset(lua.state, table)
+            lua.pop()
+        }
+        lua.pop()
+        lua.pushNil()
+        lua.setField(table, name)
     }
 
     /// Builds the request from the normalized table at `index` (see pushNormalizedParams).
