@@ -2,11 +2,12 @@
 telnyx-lua, reaches a recording server identically: method, path, query, body, content type and
 the parameters' headers.
 
-usage: python wire-parity.py TELNYX_LUA [FULL_NAME ...]
+usage: python wire-parity.py TELNYX_LUA [--minimal] [FULL_NAME ...]
 
 Run with the python of scripts/python-sdk (by Tests/EndToEndTests/WireParityTests.swift). Each
 call's arguments are sdk_introspect.sample values for the SDK method's parameters (strings are
-the parameter's name, lists one item, objects every member); the Lua call passes the same values
+the parameter's name, lists one item, objects every member; with --minimal only the required
+parameters, the other end of the range); the Lua call passes the same values
 under the SDK's Python names. Each call goes to its own base URL (/<index>/v2) so the recorder
 knows which call a request belongs to. Compared: the path as sent, the query as its encoded pairs
 (order aside), JSON bodies as values, multipart bodies as their parts, raw bodies as bytes.
@@ -107,8 +108,9 @@ def lua(value):
     raise TypeError(type(value))
 
 
-def calls(sdk_types, reference):
-    """[(index, full name, args, kwargs, lua code)] for every method of endpoints.tsv."""
+def calls(sdk_types, reference, minimal=False):
+    """[(index, full name, args, kwargs, lua code)] for every method of endpoints.tsv; with
+    `minimal`, only the parameters the SDK requires."""
     with open(os.path.join(reference, "endpoints.tsv"), encoding="utf-8") as f:
         lines = f.read().splitlines()
     header = lines[0].split("\t")
@@ -129,7 +131,9 @@ def calls(sdk_types, reference):
         wire_names = {p["python"]: wire for part in ("query", "body")
                       for wire, p in entry.get(part, {}).items() if "python" in p and "[" not in wire.rstrip("[]")}
         args, kwargs, table = [], {}, {}
-        for name, hint, _, is_positional in parameters(bound):
+        for name, hint, required, is_positional in parameters(bound):
+            if minimal and not required and name not in path:
+                continue
             value = "p-" + name if name in path else plain(sample(hint, name))
             if is_positional:
                 args.append(value)
@@ -183,13 +187,17 @@ def first_difference(a, b):
 
 
 def main():
-    telnyx_lua, only = sys.argv[1], set(sys.argv[2:])
+    args = sys.argv[1:]
+    minimal = "--minimal" in args
+    args = [a for a in args if a != "--minimal"]
+    telnyx_lua, only = args[0], set(args[1:])
     with open(os.path.join(ROOT, "scripts", "sdk-types.json"), encoding="utf-8") as f:
         sdk_types = json.load(f)["methods"]
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = "http://127.0.0.1:%d" % server.server_address[1]
-    todo = [c for c in calls(sdk_types, os.path.join(ROOT, "..", "shared", "telnyx")) if not only or c[1] in only]
+    todo = [c for c in calls(sdk_types, os.path.join(ROOT, "..", "shared", "telnyx"), minimal)
+            if not only or c[1] in only]
     started = time.monotonic()
     client = telnyx.Telnyx(api_key="KEY_PARITY", base_url=base, max_retries=0)
     for index, full, args, kwargs, _ in todo:

@@ -358,8 +358,9 @@ struct CallBuilder {
             throw checker.fail("missing required parameter\(missing.count > 1 ? "s" : "") \(names)")
         }
         // As the SDKs: a method the spec describes with a body sends one (`{}` when empty); one
-        // it does not describe sends a body only when given something to put in it.
-        if sendsBody, bodyCount > 0 || (spec.checked && (spec.bodyRequired || spec.http != "GET")) {
+        // it does not describe, or whose body is one SDK parameter (body_spread), sends a body
+        // only when given something to put in it.
+        if sendsBody, bodyCount > 0 || (spec.checked && (spec.bodyRequired || (spec.http != "GET" && spec.bodySpread == nil))) {
             request.body = try body(at: bodyIndex, schema: bodySchema)
         }
         // Sent first: the SDK has them in the route (`/documents?content-type=multipart`).
