@@ -52,6 +52,15 @@ def load(path=SDK_TYPES):
     return doc["methods"], doc["sdk"], doc.get("components", {})
 
 
+def argument_docs(entry):
+    """{Lua name: the SDK's description} of a method's parameters (its docstring's Args), for
+    the parameters the spec does not describe; wire names where the SDK renames (`from_`)."""
+    wire = {p["python"]: name for part in ("query", "body") for name, p in entry.get(part, {}).items()
+            if "python" in p and "[" not in name}
+    spread = entry.get("body_param")
+    return {wire.get(name, name): text for name, text in entry.get("docs", {}).items() if name != spread and text}
+
+
 def add_responses(document, methods, components, statuses):
     """Completes the response-schema document: the SDK's model for the methods the spec has no
     answer for, and for those in RESPONSE_FROM_SDK. Returns {full name: "spec" | "sdk"}."""

@@ -7,8 +7,10 @@ and TypedDicts), and where each one travels, found by making the call with every
 (sdk_introspect.sample) through httpx's MockTransport and reading the request: query, JSON body,
 multipart part, header, or the raw body. Deterministic output (sorted keys, no timestamps).
 """
+import inspect
 import json
 import os
+import re
 import sys
 import urllib.parse
 
@@ -131,6 +133,9 @@ def describe(client_probe, row, components):
     fixed = {k: v for k, v in urllib.parse.parse_qsl(request.url.query.decode()) if k not in placed_keys}
     if model is not None:
         out["response"] = components.add(model)
+    docs = argument_docs(bound)
+    if docs:
+        out["docs"] = docs
     if fixed:
         out["fixed_query"] = dict(sorted(fixed.items()))
     if unplaced:
@@ -139,6 +144,25 @@ def describe(client_probe, row, components):
         if not out[key]:
             del out[key]
     return out
+
+
+def argument_docs(bound):
+    """{python name: description} from the "Args:" section of the SDK method's docstring."""
+    doc = inspect.getdoc(bound) or ""
+    if "Args:" not in doc:
+        return {}
+    out, current = {}, None
+    for line in doc.split("Args:", 1)[1].split("\n"):
+        match = re.match(r"^  (\w+): (.*)$", line)
+        if match:
+            current = match.group(1)
+            out[current] = match.group(2).strip()
+        elif line.startswith("      ") and current:
+            out[current] += " " + line.strip()
+        elif line.strip():
+            current = None
+    return {k: " ".join(v.split()) for k, v in out.items()
+            if k not in ("extra_headers", "extra_query", "extra_body", "timeout")}
 
 
 def alias_of(bound, name):

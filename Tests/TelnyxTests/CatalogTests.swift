@@ -170,6 +170,8 @@ private let referenceDir = repoRoot.deletingLastPathComponent()
         #expect(Catalog.shared.method(named: "call_reasons.validate")?.bodyParam == "body")
         #expect(Catalog.shared.method(named: "storage.kvs.keys.update")?.contentType == "application/octet-stream")
         #expect(Catalog.shared.method(named: "documents.upload")?.fixedQuery.first?.0 == "content-type")
+        // help's one-liners: the SDK's where the spec has none.
+        #expect(ParameterDocs.of("phone_numbers.voicemail.create")["greeting"]?.hasPrefix("Controls the greeting") == true)
     }
 
     @Test func resourceTree() {
