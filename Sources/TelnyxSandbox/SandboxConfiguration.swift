@@ -20,6 +20,9 @@ public struct SandboxConfiguration: Sendable {
     public var limits: SandboxLimits
     /// How simulated calls and messages deliver their webhooks (retries, faults); see Simulation/.
     public var webhooks = WebhookSettings()
+    /// Like Prism's default: no store and no simulation; every method answers a record generated
+    /// from its response schema, so any well-formed id is found. Stateful is the default.
+    public var stateless = false
 
     /// A configuration with the defaults of the command line.
     public init(

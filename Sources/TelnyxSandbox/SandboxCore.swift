@@ -15,6 +15,8 @@ final class SandboxCore: Sendable {
     let seed: UInt64
     /// Simulated calls, messages and signed webhooks (Simulation/).
     let simulation: Simulation
+    /// `--stateless`: every answer generated from the schemas (no store, no simulation).
+    let stateless: Bool
     /// Answers to GET requests kept while the store is unchanged.
     let answers = AnswerCache()
 
@@ -27,8 +29,9 @@ final class SandboxCore: Sendable {
         log = RequestLog(limits: configuration.limits)
         factory = ResponseFactory(document: document)
         router = Router(routes: endpoints.map { ($0.http, $0.route) })
+        stateless = configuration.stateless
         let bindings: [Binding?] = endpoints.map { endpoint in
-            if seedMethods.contains(endpoint.fullName) { return Binding.stateful(endpoint) }
+            if seedMethods.contains(endpoint.fullName) && !configuration.stateless { return Binding.stateful(endpoint) }
             switch endpoint.result {
             case .page, .texml: return Binding.generatedList(endpoint)
             default: return nil
@@ -104,7 +107,7 @@ final class SandboxCore: Sendable {
             guard request.method == "GET" else { return stored() }
             return self.answers.answer(request.path + "?" + request.rawQuery, version: { self.store.version }, stored)
         }
-        if let simulated = simulation.intercept(endpoint, params: match.params, query: query, body: body, fallback: fallback) {
+        if !stateless, let simulated = simulation.intercept(endpoint, params: match.params, query: query, body: body, fallback: fallback) {
             return simulated
         }
         return fallback()
@@ -133,7 +136,7 @@ final class SandboxCore: Sendable {
     /// The schema-driven answer of a stateless endpoint.
     private func generated(_ endpoint: Endpoint, params: [String: String], path: String) -> Reply {
         switch endpoint.result {
-        case .none:
+        case _ where endpoint.status == 204, .none:  // a 204 never has a body (HTTP says so)
             return Reply(status: endpoint.status, contentType: nil, body: [])
         case .binary:
             var rng = SplitMix(stableHash(seed, endpoint.fullName, path))
@@ -147,7 +150,22 @@ final class SandboxCore: Sendable {
                 let id = params.values.sorted().first ?? uuidString(rng.next(), rng.next())
                 return .json(endpoint.status, ["data": ["id": .string(id), "record_type": .string(endpoint.resource)]])
             }
-            return .json(endpoint.status, factory.generate(schema, rng: &rng))
+            var answer = factory.generate(schema, rng: &rng)
+            if stateless { answer = withPathID(answer, schema: schema, params: params) }
+            return .json(endpoint.status, answer)
         }
+    }
+
+    /// The generated record under the id the path asked for (`/rcs/agents/{id}` answers that id),
+    /// when the schema allows it there: a stateless sandbox finds every well-formed id.
+    private func withPathID(_ answer: JSONValue, schema: JSONValue, params: [String: String]) -> JSONValue {
+        guard params.count == 1, let id = params.values.first, case .object(var top) = answer,
+            case .object(var data)? = top["data"], data["id"]?.stringValue != nil,
+            let idSchema = factory.member(factory.concrete(factory.member(schema, "data") ?? .null), "id"),
+            factory.fits(.string(id), idSchema)
+        else { return answer }
+        data["id"] = .string(id)
+        top["data"] = .object(data)
+        return .object(top)
     }
 }

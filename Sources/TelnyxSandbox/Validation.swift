@@ -45,7 +45,10 @@ enum Validation {
             if !shape.nullable && !shape.allows("any") { report("10015", "Invalid value", "must not be null", at: pointer) }
             return
         }
-        if let values = shape.enumValues, !values.isEmpty, !values.contains(where: { same($0, value, query: query) }) {
+        // An enum holds the scalar values: a schema that is "one of these strings, or an object
+        // {contains: ...}" (network_coverage.list's filters) takes the object as an object.
+        let scalar = value.objectValue == nil && value.arrayValue == nil
+        if scalar, let values = shape.enumValues, !values.isEmpty, !values.contains(where: { same($0, value, query: query) }) {
             let list = values.map { $0.stringValue ?? $0.jsonString }.joined(separator: ", ")
             report("10015", "Invalid value", "must be one of: \(list)", at: pointer)
             return

@@ -18,6 +18,8 @@ struct Options {
     var arguments: [String]
 
     var sandbox = false
+    /// `--sandbox-stateless`: the sandbox as Prism, every well-formed id answers (docs/sandbox.md).
+    var sandboxStateless = false
     var dryRun = false
     var safe = false
     var weakSafe = false
@@ -72,6 +74,7 @@ struct Options {
             case "--help": showHelp = true
             case "--version": showVersion = true
             case "--sandbox": sandbox = true
+            case "--sandbox-stateless": sandbox = true; sandboxStateless = true
             case "--dry-run": dryRun = true
             case "--safe": safe = true
             case "--weak-safe": safe = true; weakSafe = true
@@ -131,6 +134,8 @@ struct Options {
 
         telnyx-lua options:
           --sandbox          start the built-in API simulator on loopback and use it (no API key needed)
+          --sandbox-stateless
+                             --sandbox, stateless: any well-formed id answers a generated record
           --dry-run          print mutating requests (POST, PUT, PATCH, DELETE) instead of sending them
           --safe             run an untrusted script: files only in the current directory, network
                              only to the API, no programs, no debug library, no binary chunks;

@@ -29,8 +29,10 @@ enum SandboxLauncher {
         return UInt16(bigEndian: address.sin_port)
     }
 
-    static func start(port: UInt16) throws -> SandboxServer {
-        let server = SandboxServer(configuration: SandboxConfiguration(host: "127.0.0.1", port: Int(port)))
+    static func start(port: UInt16, stateless: Bool = false) throws -> SandboxServer {
+        var configuration = SandboxConfiguration(host: "127.0.0.1", port: Int(port))
+        configuration.stateless = stateless
+        let server = SandboxServer(configuration: configuration)
         _ = try blocking { try await server.start() }
         return server
     }

@@ -48,7 +48,7 @@ do {
     }
     var sandboxPublicKey: String?
     if let sandboxPort {
-        let sandbox = try SandboxLauncher.start(port: sandboxPort)
+        let sandbox = try SandboxLauncher.start(port: sandboxPort, stateless: options.sandboxStateless)
         sandboxPublicKey = sandbox.publicKey
         host.configure(baseURL: sandbox.baseURL, apiKey: SandboxLauncher.apiKey)
         // The REPL's banner and prompt say when they talk to the sandbox.

@@ -63,6 +63,7 @@ func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
         case "--read-timeout": configuration.limits.requestReadTimeout = number(flag, Double.self)
         case "--idle-timeout": configuration.limits.idleTimeout = number(flag, Double.self)
         case "--allow-remote-webhooks": configuration.webhooks.allowRemote = true
+        case "--stateless": configuration.stateless = true
         case "--webhook-retry-delay-ms": configuration.webhooks.retryDelayMs = number(flag, Int.self)
         case "-h", "--help":
             print("""
@@ -71,7 +72,7 @@ func parseArguments(_ arguments: [String]) -> SandboxConfiguration {
                                       [--reset-rate F] [--truncate-rate F] [--throttle-rate F]
                                       [--max-body-bytes N (16 MiB)] [--log-bytes N (16 MiB)] [--log-entries N (10000)]
                                       [--read-timeout S (30)] [--idle-timeout S (75)]
-                                      [--allow-remote-webhooks] [--webhook-retry-delay-ms N (1000)]
+                                      [--allow-remote-webhooks] [--webhook-retry-delay-ms N (1000)] [--stateless]
                        telnyx-sandbox trigger inbound-call|inbound-message ... (see telnyx-sandbox trigger --help)
                 """)
             exit(0)
@@ -92,7 +93,7 @@ if CommandLine.arguments.dropFirst().first == "trigger" {
 let configuration = parseArguments(CommandLine.arguments)
 let server = SandboxServer(configuration: configuration)
 _ = try await server.start()
-let banner = "telnyx-sandbox listening on \(server.baseURL) (seed \(configuration.seed), \(configuration.phoneNumbers) phone numbers)\n"
+let banner = "telnyx-sandbox listening on \(server.baseURL) (seed \(configuration.seed), \(configuration.stateless ? "stateless" : "\(configuration.phoneNumbers) phone numbers"))\n"
     + "telnyx-sandbox webhook public key (Ed25519, base64): \(server.publicKey ?? "")\n"
 emit(banner, to: 1)
 

@@ -34,6 +34,18 @@ import Testing
         #expect(r.stdout == "true\ttrue\n+13125550100\t+13125550199\ntrue\ttrue\n", "\(r.stdout)")
     }
 
+    /// `--sandbox-stateless`: an id never created answers (a 404 with `--sandbox`).
+    @Test func theStatelessSandboxFindsAnyID() throws {
+        let code = """
+            local ok, r = pcall(telnyx.external_connections.retrieve, "7a1c9b52-3d4e-4f60-8a7b-9c0d1e2f3a4b")
+            print(ok and r.data.id or r.status)
+            """
+        let stateless = try lua(["--sandbox-stateless", "-e", code])
+        #expect(stateless.stdout == "7a1c9b52-3d4e-4f60-8a7b-9c0d1e2f3a4b\n", "\(stateless.stderr)")
+        let stateful = try lua(["--sandbox", "-e", code])
+        #expect(stateful.stdout == "404\n", "\(stateful.stderr)")
+    }
+
     @Test func aMistypedMethodGetsASuggestion() throws {
         let r = try lua(["--sandbox", "-e", "telnyx.phone_numbers.retreive('x')"])
         #expect(r.stderr.contains("has no resource or method 'retreive' (did you mean 'retrieve'?)"), "\(r.stderr)")

@@ -95,8 +95,19 @@ public struct MethodSpec: Sendable {
     public let operationId: String?
     /// A one-line summary, or nil.
     public let summary: String?
-    /// Whether the method was found in the spec; unchecked methods pass arguments through.
+    /// Whether the method's parameters are described (by the spec or the SDK's types);
+    /// unchecked methods pass arguments through.
     public let checked: Bool
+    /// Header parameters by their Lua-facing (SDK) names, as an object schema, or nil.
+    public let headers: Schema?
+    /// The header each header parameter is sent as: `idempotency_key` -> `Idempotency-Key`.
+    public let headerNames: [String: String]
+    /// Query pairs the SDK always sends (`documents.upload`: `content-type=multipart`).
+    public let fixedQuery: [(String, String)]
+    /// The parameter whose value is the whole body (a bare JSON array, raw bytes), if any.
+    public let bodyParam: String?
+    /// The Python SDK's name for a table of all the body's members (`network_create`), if any.
+    public let bodySpread: String?
 
     /// The path parameters in route order.
     public var pathParamNames: [String] {
@@ -137,5 +148,13 @@ public struct MethodSpec: Sendable {
         self.operationId = m["operation_id"]?.stringValue
         self.summary = m["summary"]?.stringValue
         self.checked = m["checked"]?.boolValue ?? false
+        self.headers = m["headers"].flatMap { Schema(json: $0) }
+        var headerNames: [String: String] = [:]
+        for (key, value) in m["header_names"]?.objectValue ?? [:] { headerNames[key] = value.stringValue }
+        self.headerNames = headerNames
+        self.fixedQuery = (m["fixed_query"]?.objectValue ?? [:]).sorted { $0.key < $1.key }
+            .compactMap { key, value in value.stringValue.map { (key, $0) } }
+        self.bodyParam = m["body_param"]?.stringValue
+        self.bodySpread = m["body_spread"]?.stringValue
     }
 }

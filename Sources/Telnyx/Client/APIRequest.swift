@@ -36,6 +36,7 @@ public struct APIRequest: Sendable, CustomStringConvertible {
         case .none: break
         case .json(let bytes): text += " (JSON, \(bytes.count) bytes)"
         case .multipart(let parts): text += " (multipart, \(parts.count) parts)"
+        case .raw(let bytes, let type): text += " (\(type), \(bytes.count) bytes)"
         }
         return text
     }
@@ -77,6 +78,9 @@ public enum RequestBody: Sendable {
     case json([UInt8])
     /// `multipart/form-data` parts, for uploads.
     case multipart([MultipartPart])
+    /// Bytes sent as they are with the given content type (`storage.kvs.keys.update`'s value,
+    /// `application/octet-stream`).
+    case raw([UInt8], contentType: String)
 }
 
 /// One part of a `multipart/form-data` body.
@@ -87,6 +91,7 @@ extension RequestBody {
         case .none: return 0
         case .json(let bytes): return bytes.count
         case .multipart(let parts): return parts.reduce(0) { $0 + $1.data.count + 256 }
+        case .raw(let bytes, _): return bytes.count
         }
     }
 

@@ -117,6 +117,8 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
             return (nil, nil)
         case .json(let bytes):
             return (bytes, "application/json")
+        case .raw(let bytes, let contentType):
+            return (bytes, contentType)
         case .multipart(let parts):
             let boundary = RequestEncoding.makeBoundary(for: parts)
             return (RequestEncoding.encodeMultipart(parts, boundary: boundary), "multipart/form-data; boundary=\(boundary)")

@@ -127,14 +127,18 @@ struct CallBuilder {
     private func applySDKSpellings(_ table: Int32) throws(ParameterChecker.Failure) {
         // Per call, so no allocation unless a name is unknown: lookups in the schemas as they are.
         let query = spec.query?.properties ?? [:], body = spec.body?.properties ?? [:]
+        if let spread = spec.bodySpread, body[spread] == nil { try spreadBody(spread, in: table) }
         var pathNames: [String]?  // built only for a name found nowhere else (rarely)
         func known(_ name: String) -> Bool {
-            if query[name] != nil || body[name] != nil || spec.positional == name || spec.keywordPath.contains(name) { return true }
+            if query[name] != nil || body[name] != nil || spec.positional == name || spec.keywordPath.contains(name)
+                || spec.headerNames[name] != nil || spec.bodyParam == name || name.contains("[")
+            {
+                return true
+            }
             if pathNames == nil { pathNames = Self.sdkPathNames(spec).map(\.sdk) }
             return pathNames!.contains(name)
         }
-        let objects = { (name: String) in query[name] ?? body[name] }
-        var renames: [(from: String, to: String, member: String?)] = []
+        var renames: [(from: String, to: String, members: [String])] = []
         lua.pushNil()
         while lua_next(lua.state, table) != 0 {
             lua.pop()
@@ -145,52 +149,130 @@ struct CallBuilder {
             {
                 // The route's name of a path parameter the SDK renames: `{id = ...}` for
                 // phone_numbers.update, whose SDK name is phone_number_id.
-                renames.append((key, sdk, nil))
+                renames.append((key, sdk, []))
             } else if key.hasSuffix("_"), known(String(key.dropLast())) {
-                renames.append((key, String(key.dropLast()), nil))
+                renames.append((key, String(key.dropLast()), []))
             } else if snake != key, known(snake) {
-                renames.append((key, snake, nil))
-            } else if let split = snake.firstIndex(of: "_"),
-                let parent = objects(String(snake[..<split])), parent.types.contains(.object),
-                parent.properties[String(snake[snake.index(after: split)...])] != nil
+                renames.append((key, snake, []))
+            } else if let path = Self.flattenedPath(snake[...], in: query) ?? Self.flattenedPath(snake[...], in: body),
+                path.count > 1
             {
-                renames.append((key, String(snake[..<split]), String(snake[snake.index(after: split)...])))
+                renames.append((key, path[0], Array(path.dropFirst())))
             }
         }
-        for (from, to, member) in renames {
+        for (from, to, members) in renames {
             lua.getField(table, from)
             let value = lua.absolute(-1)
-            let existing = lua.getField(table, to)
-            if let member {
-                if existing == LUA_TNIL {
-                    lua.pop()
-                    lua.newTable()
-                    lua.pushValue(at: -1)
-                    lua.setField(table, to)
-                } else if existing != LUA_TTABLE {
-                    let given = lua.typeName(at: -1)
-                    lua.pop(2)
-                    throw checker.fail("'\(from)' is '\(to).\(member)', and '\(to)' is given as a \(given) too")
-                }
-                if lua.getField(-1, member) != LUA_TNIL {
-                    lua.pop(3)
-                    throw checker.fail("'\(to).\(member)' is given twice (also as '\(from)')")
-                }
-                lua.pop()
-                lua.pushValue(at: value)
-                lua.setField(-2, member)
-                lua.pop(2)
-            } else {
-                if existing != LUA_TNIL {
+            if members.isEmpty {
+                if lua.getField(table, to) != LUA_TNIL {
                     lua.pop(2)
                     throw checker.fail("'\(to)' is given twice (also as '\(from)')")
                 }
                 lua.pop()
                 lua.setField(table, to)
+            } else {
+                // Down the nested tables (made when missing) to the member's parent.
+                let steps = [to] + members.dropLast()
+                let bracketed = to + members.map { "[\($0)]" }.joined()
+                let top = lua.top - 1
+                lua.pushValue(at: table)
+                for (depth, step) in steps.enumerated() {
+                    let existing = lua.getField(-1, step)
+                    if existing == LUA_TNIL {
+                        lua.pop()
+                        lua.newTable()
+                        lua.pushValue(at: -1)
+                        lua.setField(-3, step)
+                    } else if existing != LUA_TTABLE {
+                        let given = lua.typeName(at: -1)
+                        if query[to] != nil {
+                            // filter[name]= and filter[name][contains]= both: the query takes the
+                            // bracketed name as it is, which one Lua table could not hold.
+                            lua.pop(2)
+                            lua.setField(table, bracketed)
+                            break
+                        }
+                        lua.pop(3)
+                        let dotted = steps[...depth].joined(separator: ".")
+                        throw checker.fail("'\(from)' is '\(to).\(members.joined(separator: "."))', and '\(dotted)' is given as a \(given) too")
+                    }
+                    lua_copy(lua.state, -1, -2)
+                    lua.pop()
+                }
+                let last = members[members.count - 1]
+                if lua.top == top {  // given under its bracketed name, above
+                    lua.pushNil()
+                    lua.setField(table, from)
+                    continue
+                }
+                if lua.getField(-1, last) != LUA_TNIL {
+                    if query[to] != nil, (lua.type(at: -1) == LUA_TTABLE) != (lua.type(at: value) == LUA_TTABLE) {
+                        lua.pop(2)
+                        lua.setField(table, bracketed)
+                        lua.pushNil()
+                        lua.setField(table, from)
+                        continue
+                    }
+                    lua.pop(3)
+                    throw checker.fail("'\(to).\(members.joined(separator: "."))' is given twice (also as '\(from)')")
+                }
+                lua.pop()
+                lua.pushValue(at: value)
+                lua.setField(-2, last)
+                lua.pop(2)
             }
             lua.pushNil()
             lua.setField(table, from)
         }
+    }
+
+    /// The path of a name the Python SDK flattens (`filter_expiring_at_gte` is
+    /// `filter[expiring_at][gte]`, `page_size` is `page[size]`): the members of the object
+    /// schemas in `properties` whose names, joined by `_`, make `name`; nil when none do.
+    static func flattenedPath(_ name: Substring, in properties: [String: Schema], depth: Int = 0) -> [String]? {
+        if depth > 0, properties[String(name)] != nil { return [String(name)] }
+        guard depth < 5 else { return nil }
+        var from = name.startIndex
+        while let underscore = name[from...].firstIndex(of: "_") {
+            let head = String(name[..<underscore])
+            if let child = properties[head], child.types.contains(.object), !child.properties.isEmpty,
+                let rest = flattenedPath(name[name.index(after: underscore)...], in: child.properties, depth: depth + 1)
+            {
+                return [head] + rest
+            }
+            from = name.index(after: underscore)
+        }
+        return nil
+    }
+
+    /// The Python SDK's one parameter for the whole body (`networks.create(network_create={...})`,
+    /// `texml.accounts.calls.calls(sid, body={...})`): its members are the body's, taken as if
+    /// given in the table itself.
+    private func spreadBody(_ name: String, in table: Int32) throws(ParameterChecker.Failure) {
+        guard lua.getField(table, name) == LUA_TTABLE else {
+            lua.pop()
+            return
+        }
+        let members = lua.absolute(-1)
+        lua.pushNil()
+        while lua_next(lua.state, members) != 0 {
+            guard lua.type(at: -2) == LUA_TSTRING, let key = lua.toString(-2) else {
+                lua.pop(3)
+                throw checker.fail("the members of '\(name)' must have string names")
+            }
+            if lua.getField(table, key) != LUA_TNIL {
+                lua.pop(4)
+                throw checker.fail("'\(key)' is given twice (also in '\(name)')")
+            }
+            lua.pop()
+            lua.pushValue(at: -2)
+            lua.pushValue(at: -2)
+            lua_rawset(lua.state, table)
+            lua.pop()
+        }
+        lua.pop()
+        lua.pushNil()
+        lua.setField(table, name)
     }
 
     /// Builds the request from the normalized table at `index` (see pushNormalizedParams).
@@ -202,7 +284,9 @@ struct CallBuilder {
         let bodySchema = spec.body
         let bodyIsObject = bodySchema.map { $0.types.contains(.object) || $0.types.contains(.any) } ?? false
         let bodyProperties = bodySchema?.properties ?? [:]
-        let sendsBody = spec.checked ? bodySchema != nil : !["GET", "DELETE", "HEAD"].contains(spec.http)
+        // An undescribed method sends its parameters in a body unless it is a GET, as the SDKs'
+        // extra_body does (their DELETEs with parameters send JSON too).
+        let sendsBody = spec.checked ? bodySchema != nil : !["GET", "HEAD"].contains(spec.http)
 
         lua.newTable()
         let bodyIndex = lua.top
@@ -215,6 +299,22 @@ struct CallBuilder {
             let value = lua.absolute(-1)
             if let route = routeName[key] {
                 request.pathParams[route] = try pathValue(at: value, name: key)
+            } else if let header = spec.headerNames[key] {
+                if validate, let schema = spec.headers?.properties[key] { try checker.check(value, against: schema, name: key) }
+                request.headers.append((header, try pathValue(at: value, name: key)))
+            } else if key == spec.bodyParam, sendsBody {
+                // The whole body (call_reasons.validate's array, a key's raw value).
+                if validate, let bodySchema { try checker.check(value, against: bodySchema, name: key) }
+                lua.pushValue(at: -2)
+                lua.pushValue(at: value)
+                lua_rawset(lua.state, bodyIndex)
+                bodyCount += 1
+            } else if let open = key.firstIndex(of: "["), key.hasSuffix("]"), bodyProperties[key] == nil,
+                !validate || queryProperties[String(key[..<open])] != nil
+            {
+                // A bracketed query name given as it is (`["filter[x]"] = 1`), so that both
+                // filter[x]= and filter[x][y]= can be sent, which one Lua table cannot hold.
+                request.query.append(try queryParameter(key, at: value, schema: nil))
             } else if let schema = queryProperties[key] {
                 if validate { try checker.check(value, against: schema, name: key) }
                 request.query.append(try queryParameter(key, at: value, schema: schema))
@@ -224,7 +324,8 @@ struct CallBuilder {
                 lua.pushValue(at: value)
                 lua_rawset(lua.state, bodyIndex)
                 bodyCount += 1
-            } else if !spec.checked {
+            } else if !spec.checked || !validate {
+                // Not described, or not checked: where the SDKs' extra_body or extra_query puts it.
                 if sendsBody {
                     lua.pushValue(at: -2)
                     lua.pushValue(at: value)
@@ -233,9 +334,9 @@ struct CallBuilder {
                 } else {
                     request.query.append(try queryParameter(key, at: value, schema: nil))
                 }
-            } else if validate {
+            } else {
                 lua.pop(2)
-                let candidates = sdkPathNames.map(\.sdk) + (spec.query?.propertyNames ?? []) + (bodySchema?.propertyNames ?? [])
+                let candidates = sdkPathNames.map(\.sdk) + (spec.query?.propertyNames ?? []) + (bodySchema?.propertyNames ?? []) + spec.headerNames.keys.sorted()
                 throw checker.unknown(key, candidates: candidates)
             }
             lua.pop()
@@ -257,10 +358,13 @@ struct CallBuilder {
             throw checker.fail("missing required parameter\(missing.count > 1 ? "s" : "") \(names)")
         }
         // As the SDKs: a method the spec describes with a body sends one (`{}` when empty); one
-        // it does not describe sends a body only when given something to put in it.
-        if sendsBody, bodyCount > 0 || (spec.checked && (spec.bodyRequired || spec.http != "GET")) {
+        // it does not describe, or whose body is one SDK parameter (body_spread), sends a body
+        // only when given something to put in it.
+        if sendsBody, bodyCount > 0 || (spec.checked && (spec.bodyRequired || (spec.http != "GET" && spec.bodySpread == nil))) {
             request.body = try body(at: bodyIndex, schema: bodySchema)
         }
+        // Sent first: the SDK has them in the route (`/documents?content-type=multipart`).
+        request.query.insert(contentsOf: spec.fixedQuery.map { QueryParameter(name: $0.0, value: .string($0.1)) }, at: 0)
         return request
     }
 
@@ -299,6 +403,23 @@ struct CallBuilder {
     }
 
     private func body(at index: Int32, schema: Schema?) throws(ParameterChecker.Failure) -> RequestBody {
+        if let name = spec.bodyParam {
+            lua.getField(index, name)
+            defer { lua.pop() }
+            if spec.contentType == "application/octet-stream" {
+                guard lua.type(at: -1) == LUA_TSTRING, let bytes = lua.toBytes(-1) else {
+                    throw checker.fail("parameter '\(name)' (the raw body) must be a string, got \(lua.typeName(at: -1))")
+                }
+                return .raw(Array(bytes), contentType: "application/octet-stream")
+            }
+            if lua.type(at: -1) != LUA_TNIL {
+                do {
+                    return .json(try LuaJSONEncoder.encode(lua, at: lua.absolute(-1), root: name, hint: schema))
+                } catch {
+                    throw checker.fail("\(error)")
+                }
+            }
+        }
         if spec.contentType == "multipart/form-data" {
             return .multipart(try MultipartFields(lua: lua, method: spec.fullName).parts(fromTableAt: index))
         }

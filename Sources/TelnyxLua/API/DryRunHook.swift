@@ -90,6 +90,9 @@ struct DryRunHook {
         case .json(let bytes):
             lua.push(bytes: bytes)
             lua.setField(-2, "body")
+        case .raw(let bytes, _):
+            lua.push(bytes: bytes)
+            lua.setField(-2, "body")
         case .multipart(let parts):
             lua.push("multipart: " + parts.map { "\($0.name) (\($0.data.count) bytes)" }.joined(separator: ", "))
             lua.setField(-2, "body")

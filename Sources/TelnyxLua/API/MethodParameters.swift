@@ -8,7 +8,7 @@ import Telnyx
 public struct MethodParameters {
     /// One parameter and where it goes in the request.
     public struct Parameter {
-        public enum Location: String { case path, query, body }
+        public enum Location: String { case path, query, body, header }
 
         public let name: String
         public let location: Location
@@ -39,7 +39,14 @@ public struct MethodParameters {
                               required: query.required.contains(name), positional: false))
             }
         }
-        if let body = spec.body {
+        if let name = spec.bodyParam, let body = spec.body {
+            add(Parameter(name: name, location: .body, schema: body, required: spec.bodyRequired, positional: false))
+        }
+        for name in spec.headerNames.keys.sorted() {
+            add(Parameter(name: name, location: .header, schema: spec.headers?.properties[name] ?? .any,
+                          required: false, positional: false))
+        }
+        if let body = spec.body, spec.bodyParam == nil {
             for name in body.propertyNames {
                 add(Parameter(name: name, location: .body, schema: body.properties[name] ?? .any,
                               required: body.required.contains(name), positional: false))

@@ -10,7 +10,8 @@ import Telnyx
 /// The fields of an upload (multipart/form-data) call. A file is given as
 /// `telnyx.file("path/to/file.mp3")`, `telnyx.file{data = bytes, filename = "a.wav",
 /// content_type = "audio/wav"}` (both make a table with `path` or `data`), or as such a table
-/// directly; other values become text fields (tables as JSON).
+/// directly; other values become text fields, and tables are flattened as the SDKs' forms do:
+/// `name[key]` for members, `name[]` for each array item (`true`/`false` for booleans).
 struct MultipartFields {
     let lua: Lua
     let method: String
@@ -28,7 +29,8 @@ struct MultipartFields {
             }
             lua.pop()
         }
-        return parts.sorted { $0.name < $1.name }
+        // By name, stably: the items of one array keep their order.
+        return parts.enumerated().sorted { ($0.element.name, $0.offset) < ($1.element.name, $1.offset) }.map(\.element)
     }
 
     private func parts(name: String, at index: Int32) throws(ParameterChecker.Failure) -> [MultipartPart] {
@@ -40,13 +42,30 @@ struct MultipartFields {
         case LUA_TTABLE:
             if let file = try file(at: index, name: name) { return [file] }
             do {
-                let json = try LuaJSONEncoder.encode(lua, at: index, root: name)
-                return [MultipartPart(name: name, contentType: "application/json", data: json)]
+                let json = try JSONValue.parse(try LuaJSONEncoder.encode(lua, at: index, root: name))
+                var parts: [MultipartPart] = []
+                Self.flatten(name, json, into: &parts)
+                return parts
             } catch {
                 throw ParameterChecker.Failure(message: "\(method): \(error)")
             }
         default:
             throw ParameterChecker.Failure(message: "\(method): parameter '\(name)' cannot be a \(lua.typeName(at: index)) in an upload")
+        }
+    }
+
+    /// The SDKs' form fields of a nested value (their query-string encoder, brackets for arrays).
+    static func flatten(_ name: String, _ value: JSONValue, into parts: inout [MultipartPart]) {
+        switch value {
+        case .null: return
+        case .object(let members):
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) { flatten("\(name)[\(key)]", member, into: &parts) }
+        case .array(let items):
+            for item in items { flatten("\(name)[]", item, into: &parts) }
+        case .bool(let flag): parts.append(MultipartPart(name: name, text: flag ? "true" : "false"))
+        case .int(let number): parts.append(MultipartPart(name: name, text: String(number)))
+        case .double(let number): parts.append(MultipartPart(name: name, text: number.description))
+        case .string(let text): parts.append(MultipartPart(name: name, text: text))
         }
     }
 

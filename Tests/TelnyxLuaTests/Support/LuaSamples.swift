@@ -86,7 +86,10 @@ enum LuaSamples {
                 members.append("\(key(name)) = \(value(query.properties[name] ?? .any, name: name))")
             }
         }
-        if let body = spec.body {
+        if let name = spec.bodyParam, let body = spec.body, spec.bodyRequired {
+            // The whole body under one name (call_reasons.validate's array, a raw value).
+            members.append("\(key(name)) = \(value(body, name: name))")
+        } else if let body = spec.body {
             let upload = spec.contentType == "multipart/form-data"
             for name in body.required.sorted() {
                 members.append("\(key(name)) = \(value(body.properties[name] ?? .any, name: name, upload: upload))")
