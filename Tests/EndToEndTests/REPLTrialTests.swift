@@ -197,4 +197,20 @@ import Testing
         try repl.press("Enter")
         try repl.wait(for: "\n2\n")
     }
+
+    /// Spawned tasks run while the prompt waits (the second trial found them moving one step
+    /// per Enter): a task's sleeps end and what it prints appears with nothing typed, above a
+    /// prompt drawn again with the half-typed line intact.
+    @Test func spawnedTasksRunWhileThePromptWaits() throws {
+        let repl = try start()
+        defer { repl.removeHome() }
+        _ = try repl.evaluate("t = telnyx.spawn(function() for i = 1, 3 do telnyx.sleep(0.2) print('tick', i) end return 'ok' end)")
+        try repl.type("x = 4")
+        let screen = try repl.wait(for: "the three ticks with nothing entered", timeout: 10) { $0.range(of: "tick\\s+3", options: .regularExpression) != nil }
+        #expect(screen.range(of: "tick\\s+1[\\s\\S]*tick\\s+2", options: .regularExpression) != nil, "\(screen)")
+        let lines = screen.split(separator: "\n")
+        #expect(lines.last == "telnyx> x = 4", "the prompt and the typed line come back last: \(screen)")
+        try repl.press("Enter")
+        #expect(try repl.evaluate("t.status").contains("\"done\""))
+    }
 }

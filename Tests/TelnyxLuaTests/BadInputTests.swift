@@ -80,6 +80,7 @@ struct BadInputTests {
         "telnyx.configure{headers}": ["nil"],
         "telnyx.with_options{max_retries}": ["nil", "integer"],
         "telnyx.spawn": ["function"],
+        "telnyx.gather": ["function"],  // spawned as a task, as docs/scripting.md shows
         "telnyx.map(list)": ["deep", "cyclic"],
         "telnyx.map(fn)": ["function"],
         "telnyx.map(options)": ["nil", "deep", "cyclic"],

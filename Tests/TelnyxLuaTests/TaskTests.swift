@@ -59,6 +59,23 @@ import Testing
         #expect(r[6].integerValue == 0)
     }
 
+    /// As docs/scripting.md shows it: functions given to gather run as tasks, together.
+    @Test func gatherSpawnsTheFunctionsItIsGiven() async throws {
+        let h = try await SandboxHarness.start(latencyMs: 10)
+        defer { Task { await h.stop() } }
+        let r = try await h.run("""
+            local ids = {}
+            for i, n in ipairs(telnyx.phone_numbers.list{page = {size = 2}}:take(2)) do ids[i] = n.id end
+            local a, b = telnyx.gather(
+              function() return telnyx.phone_numbers.retrieve(ids[2]).data.id end,
+              function() return telnyx.phone_numbers.retrieve(ids[1]).data.id end)
+            local listed = {telnyx.gather{function() return 1 end, telnyx.spawn(function() return 2 end)}}
+            return a == ids[2] and b == ids[1], listed[1], listed[2]
+            """)
+        #expect(r[0] == .boolean(true))
+        #expect(r[1].integerValue == 1 && r[2].integerValue == 2)
+    }
+
     @Test func cancelAbortsTheRequestInFlight() async throws {
         let h = try await SandboxHarness.start()
         defer { Task { await h.stop() } }
@@ -173,8 +190,8 @@ import Testing
             ("telnyx.sleep(-1)", "telnyx.sleep: expected a number of seconds >= 0, got -1"),
             ("telnyx.sleep('soon')", "telnyx.sleep: expected a number of seconds >= 0, got soon"),
             ("telnyx.sleep(0/0)", "telnyx.sleep: expected a number of seconds >= 0"),
-            ("telnyx.gather(1)", "telnyx.gather: argument #1 is not a task"),
-            ("telnyx.gather({telnyx.spawn(print), 'x'})", "telnyx.gather: argument #2 is not a task"),
+            ("telnyx.gather(1)", "telnyx.gather: argument #1 is neither a task nor a function"),
+            ("telnyx.gather({telnyx.spawn(print), 'x'})", "telnyx.gather: argument #2 is neither a task nor a function"),
             ("local t = telnyx.spawn(print) t.await({})", "await: expected a task"),
         ] {
             let failure = await h.failure(code)

@@ -13,8 +13,9 @@ import re
 import subprocess
 import sys
 
-# An option line of --help: two spaces, the option and its argument, two or more spaces, the text.
-OPTION = re.compile(r"^  (-[-\w]*(?:[ =][a-zA-Z][\w=]*)?)\s{2,}(\S.*)$")
+# An option line of --help: two spaces, the option and its argument, then two or more spaces and
+# the text, or nothing (a long option's text then starts on the next line).
+OPTION = re.compile(r"^  (-[-\w]*(?:[ =][a-zA-Z][\w=]*)?)(?:\s{2,}(\S.*))?\s*$")
 CONTINUATION = re.compile(r"^\s{8,}(\S.*)$")
 # Arguments that name files: completed with file names rather than left to the user.
 FILE_ARGUMENTS = {"FILE"}
@@ -35,11 +36,11 @@ def parse(text):
             if match:
                 spec, description = match.groups()
                 flag, _, argument = spec.partition(" ")
-                current[1].append({"flag": flag, "argument": argument, "text": description.strip()})
+                current[1].append({"flag": flag, "argument": argument, "text": (description or "").strip()})
                 continue
             match = CONTINUATION.match(line)
             if match and current[1]:
-                current[1][-1]["text"] += " " + match.group(1).strip()
+                current[1][-1]["text"] = (current[1][-1]["text"] + " " + match.group(1).strip()).strip()
                 continue
         if line.endswith(":") and not line.startswith(" "):
             current = (line[:-1], [])

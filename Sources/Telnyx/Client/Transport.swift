@@ -9,8 +9,8 @@ import NIOHTTP1
 /// connections (HTTP/1.1, and HTTP/2 when the server offers it over TLS); TLS goes through
 /// swift-nio-ssl with certificate and hostname verification on by default, which this client never
 /// turns off; many requests run truly concurrently on the event loops without a thread each; and
-/// its async `execute` cancels the request when the awaiting task is cancelled, which the Lua
-/// scheduler relies on for Ctrl-C and `task:cancel()`.
+/// an exchange can be cancelled at any point, which the Lua scheduler relies on for Ctrl-C and
+/// `task:cancel()`.
 final class HTTPTransport: Sendable {
     /// Responses larger than this (1 GiB) are refused rather than buffered (recordings can be
     /// large): the call fails with `APIResponseValidationError`, which is not retried.
@@ -19,6 +19,10 @@ final class HTTPTransport: Sendable {
     private let client: HTTPClient
     /// The body size limit of this transport; tests lower it.
     let responseLimit: Int
+    /// The event loops exchanges run on, each with its own pooled connections.
+    private let loops: [any EventLoop]
+    /// Requests in flight, which decides the loop of the next one.
+    private let inFlight = NIOLockedValueBox(0)
 
     init(connectTimeout: Double, maxConnectionsPerHost: Int, maxResponseBytes: Int = HTTPTransport.maxResponseBytes) {
         responseLimit = maxResponseBytes
@@ -45,8 +49,8 @@ final class HTTPTransport: Sendable {
     ///
     /// Why callbacks and not `async`: a call from Lua then costs two thread hops (the Lua thread
     /// hands the request to an event loop, the loop wakes the Lua thread with the answer), where
-    /// a Swift task per request added a hop to the concurrency pool and back each way, which
-    /// the per-call profile showed as the largest single cost (docs/benchmarks.md).
+    /// a Swift task per request added hops to the concurrency pool and back: 19 to 21 context
+    /// switches per call before, 3.5 now (docs/benchmarks.md).
     @discardableResult
     func start(
         method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double,
@@ -92,11 +96,6 @@ final class HTTPTransport: Sendable {
         }
         return try result.get()
     }
-
-    /// The event loops exchanges run on, each with its own pooled connections.
-    private let loops: [any EventLoop]
-    /// Requests in flight, which decides the loop of the next one.
-    private let inFlight = NIOLockedValueBox(0)
 
     /// The loop for a new request, counted in flight until `release`: the first loop while
     /// nothing else is in flight, so calls made one after another always find their kept-alive

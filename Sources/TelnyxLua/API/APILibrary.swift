@@ -32,6 +32,7 @@ final class APILibrary {
             ("sandbox_start", { [unowned self] in try self.sandboxStart($0) }),
             ("finish", { [unowned self] in try self.finish($0) }),
             ("poll", { [unowned self] in try self.poll($0) }),
+            ("has_finished", { [unowned self] lua in lua.push(self.state.engine.hasFinished); return 1 }),
             ("cancel", { [unowned self] in try self.cancel($0) }),
             ("now", { lua in lua.push(monotonicSeconds()); return 1 }),
             ("kind", { [unowned self] in try self.kind($0) }),

@@ -97,6 +97,11 @@ final class RequestEngine: @unchecked Sendable {
         condition.locked { running[id] }?.cancel()
     }
 
+    /// Whether finished requests wait to be collected by `poll` (it does not collect them).
+    var hasFinished: Bool {
+        condition.locked { !ready.isEmpty }
+    }
+
     /// How many requests are running now.
     var runningCount: Int {
         condition.locked { running.count }

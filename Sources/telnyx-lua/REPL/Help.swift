@@ -63,7 +63,7 @@ enum Help {
                 }
                 return formatter.table(functions: functions, fields: fields)
             } else {
-                return formatter.function()
+                return formatter.function(named: telnyxFunctionName(lua, at: 1))
             }
         default:
             return formatter.otherValue(lua.typeName(at: 1))
@@ -138,6 +138,34 @@ enum Help {
         lua.push(key)
         defer { lua.pop() }
         return lua_rawget(lua.state, index) == LUA_TNIL
+    }
+
+    /// Where telnyx-lua keeps the function at `index` (`telnyx.spawn`, `telnyx.json.encode`,
+    /// `require("telnyx.tabulate").print`); nil for Lua's own functions and the script's.
+    static func telnyxFunctionName(_ lua: Lua, at index: Int32) -> String? {
+        let index = lua.absolute(index)
+        let top = lua.top
+        defer { lua.top = top }
+        let finder = """
+            local f = ...
+            local function find(t, prefix)
+              for k, v in next, t do if v == f and type(k) == "string" then return prefix .. k end end
+            end
+            if type(telnyx) ~= "table" then return nil end
+            local name = find(telnyx, "telnyx.") or (type(telnyx.json) == "table" and find(telnyx.json, "telnyx.json."))
+            if name then return name end
+            for module, t in next, package.loaded do
+              if type(module) == "string" and module:match("^telnyx%.") and not module:match("^telnyx%.runtime")
+                and type(t) == "table" then
+                name = find(t, 'require("' .. module .. '").')
+                if name then return name end
+              end
+            end
+            """
+        guard luaL_loadstring(lua.state, finder) == LUA_OK else { return nil }
+        lua.pushValue(at: index)
+        guard tl_pcall(lua.state, 1, 1, 0) == LUA_OK, lua.type(at: -1) == LUA_TSTRING else { return nil }
+        return lua.toString(-1)
     }
 
     /// The method or resource name of the function or table at `index`, from

@@ -45,7 +45,7 @@ struct HelpFormatter {
           p:collect(), p:count()     every item in a table, how many there are
           p:each(f)                  f(item) for every item
           p:map(f), p:filter(f)      lazy: a new paginator-like stream
-          p:pages()                  page by page (each a table of items)
+          p:pages()                  page by page ({items = ..., meta = ...})
         help "\(method)" describes the method's parameters.
         """
     }
@@ -84,12 +84,18 @@ struct HelpFormatter {
             + "explains the REPL."
     }
 
-    /// `help(f)` for a function that is no API method (Lua's own, or the script's).
-    func function() -> String {
-        """
-        A Lua function (not an API method). Lua's standard library is described in the Lua 5.4
-        manual (https://www.lua.org/manual/5.4/manual.html#6); help() lists what telnyx-lua adds.
-        """
+    /// `help(f)` for a function that is no API method: one of telnyx-lua's (`name` says where it
+    /// is kept), or Lua's own or the script's (`name` nil).
+    func function(named name: String?) -> String {
+        if let name {
+            return "\(name): a function of telnyx-lua (not an API method), described in docs/scripting.md "
+                + "and docs/stdlib.md; help() lists what telnyx-lua adds."
+        }
+        return """
+            A Lua function (not an API method): Lua's own or the script's. Lua's standard library is
+            described in the Lua 5.4 manual (https://www.lua.org/manual/5.4/manual.html#6); help()
+            lists what telnyx-lua adds.
+            """
     }
 
     /// `help(task)` for a task of `telnyx.spawn`: its state and what can be done with it.

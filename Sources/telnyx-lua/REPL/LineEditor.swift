@@ -183,6 +183,9 @@ final class LineEditor {
             }
             var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 100)
+            // Nothing typed for a while: the idle key makes libedit call runIdleWork between
+            // keys, where the line is known and can be taken off the screen and drawn again.
+            if ready == 0, redrawBound, let work = idleWork, work.isDue() { return UInt8(idleKey) }
             if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             var byte: UInt8 = 0
             let n = read(0, &byte, 1)
@@ -209,6 +212,37 @@ final class LineEditor {
             LineEditor.redrawAfterResize()
             return 0
         }, redrawKey)
+        _ = rl_add_defun(strdup("telnyx-idle"), { _, _ in
+            LineEditor.runIdleWork()
+            return 0
+        }, idleKey)
+    }
+
+    /// Work to do while waiting for a key (the REPL's spawned tasks): `isDue` is asked each
+    /// time the terminal has been quiet for 100 ms, and when it says yes `run` runs.
+    struct IdleWork {
+        let isDue: () -> Bool
+        let run: () -> Void
+    }
+
+    nonisolated(unsafe) static var idleWork: IdleWork?
+
+    /// Ctrl-^: runs the idle work. The editor sends it to itself (see readByte).
+    private static let idleKey: Int32 = 0x1E
+
+    /// Takes the prompt and the line off the screen, runs the idle work (whatever a task prints
+    /// lands where the prompt was), then draws the prompt and the line again below it.
+    private static func runIdleWork() {
+        guard let work = idleWork else { return }
+        let bytes = rl_line_buffer.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        let text = String(decoding: bytes, as: UTF8.self)
+        let cursor = String(decoding: bytes.prefix(max(0, Int(rl_point))), as: UTF8.self).unicodeScalars.count
+        let width = max(Terminal.width, 1)
+        let rows = LineLayout.rowsAboveCursor(prompt: prompt, text: text, cursor: cursor, oldWidth: width, newWidth: width)
+        writeTerminal("\r" + (rows > 0 ? "\u{1B}[\(rows)A" : "") + "\u{1B}[J")
+        work.run()
+        fflush(nil)
+        rl_forced_update_display()
     }
 
     /// After the width changed: libedit measures the terminal again and its idea of the screen

@@ -28,6 +28,9 @@ struct REPL {
         history.load()
         Help.install(in: session)
         print(target.banner(includeVersion: showVersion))
+        // Spawned tasks keep running while the prompt waits (their sleeps end, their requests
+        // come back), not only when a line is entered.
+        LineEditor.idleWork = .init(isDue: { session.tasksDue() }, run: { session.runReadyTasks() })
         while let chunk = readChunk(editor, session, target) {
             history.add(chunk)
             host.clearInterrupt()

@@ -122,6 +122,12 @@ final class REPLSession {
         }
     }
 
+    /// Whether a spawned task can make progress now (ready, its timer due, its response in).
+    func tasksDue() -> Bool {
+        let due = try? host.run("return require('telnyx.runtime.scheduler').due()", name: "=(tasks)")
+        return due?.first == .boolean(true)
+    }
+
     /// The prompt a script set in `_PROMPT` (`_PROMPT2` for continuation lines), as lua.c
     /// honours them; nil when it set none.
     func prompt(continuation: Bool) -> String? {

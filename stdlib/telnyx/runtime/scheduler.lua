@@ -215,7 +215,8 @@ end
 
 --- Lets tasks make progress without blocking: runs what is ready, fires due timers and takes
 -- the responses that have arrived, until nothing more can happen now. The REPL calls it after
--- each input, so spawned tasks run between prompts.
+-- each input, and while it waits for a key whenever `due` says there is work, so spawned tasks
+-- run while the user reads or types.
 function M.step()
   repeat
     local stepped = run_ready()
@@ -223,6 +224,17 @@ function M.step()
     local ids = in_flight > 0 and api.poll(0) or {}
     for i = 1, #ids do dispatch(ids[i]) end
   until not stepped and #ids == 0 and ready_head > ready_tail
+end
+
+--- Whether `step` has something to do now: a task ready to run, a timer due, or a response
+-- arrived. Cheap (it runs nothing), so the REPL asks it while waiting for a key.
+function M.due()
+  if ready_head <= ready_tail or (in_flight > 0 and api.has_finished()) then return true end
+  local at = now()
+  for i = 1, #timers do
+    if timers[i].at <= at then return true end
+  end
+  return false
 end
 
 --- One round for a loop that also waits for something else (telnyx-lua serve's events): runs
@@ -364,8 +376,8 @@ function Task:__tostring()
   return "<task " .. self.status .. ">"
 end
 
---- Waits for every task; returns the first result of each, in order. If any failed, raises
--- the first failure once all have finished.
+--- Waits for every task (a function is spawned as one first); returns the first result of
+-- each, in order. If any failed, raises the first failure once all have finished.
 function M.gather(...)
   local tasks = pack(...)
   if tasks.n == 1 and type(tasks[1]) == "table" and not is_task(tasks[1]) then
@@ -373,7 +385,12 @@ function M.gather(...)
   end
   local results, first_error = {}, nil
   for i = 1, tasks.n do
-    if not is_task(tasks[i]) then error("telnyx.gather: argument #" .. i .. " is not a task", 2) end
+    if type(tasks[i]) ~= "function" and not is_task(tasks[i]) then
+      error("telnyx.gather: argument #" .. i .. " is neither a task nor a function", 2)
+    end
+  end
+  for i = 1, tasks.n do
+    if type(tasks[i]) == "function" then tasks[i] = M.spawn(tasks[i]) end
   end
   for i = 1, tasks.n do
     local ok, value = pcall(tasks[i].await, tasks[i])
