@@ -177,6 +177,12 @@ import Testing
         try repl.wait(for: "the enum values, quoted") { $0.contains(#""both_tracks""#) && $0.contains(#""inbound_track""#) }
         try repl.press("C-c")
         try repl.waitForPrompt()
+        // A `-` inside the value breaks the line editor's word; the value still completes.
+        try repl.type(#"telnyx.phone_numbers.list{filter = {status = "purchase-f"#)
+        try repl.press("Tab")
+        try repl.wait(for: #"status = "purchase-failed""#)
+        try repl.press("C-c")
+        try repl.waitForPrompt()
         for topic in [#"help "phone_numbers""#, #"help "phone_numbers.list""#, "help()"] {
             let help = try repl.evaluate(topic)
             #expect(allFit(help, 40), "\(topic):\n\(help)")

@@ -15,6 +15,13 @@ struct Completer {
 
     /// Full replacements for `word` (each starts with `word`), sorted, given the text before it.
     func candidates(for word: String, before: String) -> [String] {
+        // Inside a string, `-` breaks the word for the line editor ("purchase-f"): the enum value
+        // is completed from the string's start, and the part before the word is taken off again.
+        if let (opened, typed) = Self.stringInProgress(before), !typed.isEmpty {
+            return candidates(for: typed + word, before: opened).compactMap {
+                $0.hasPrefix(typed) ? String($0.dropFirst(typed.count)) : nil
+            }
+        }
         if Self.isHelpString(before) { return helpNames(word) }
         let context = CompletionContext.analyse(before) { catalog.method(named: $0) != nil }
         switch context {
@@ -161,6 +168,18 @@ struct Completer {
     /// only once the user types the underscore.
     static func isPrivate(_ name: String, typed: String) -> Bool {
         name.hasPrefix("_") && !typed.hasPrefix("_")
+    }
+
+    /// The text up to an unclosed string's opening quote, and what was typed after it, when that
+    /// is an enum value in progress broken by `-` (letters, digits, `_`, `.`, `-`; ends in `-`).
+    static func stringInProgress(_ before: String) -> (String, String)? {
+        guard before.last == "-", let quote = before.lastIndex(where: { $0 == "\"" || $0 == "'" }) else { return nil }
+        let typed = before[before.index(after: quote)...]
+        guard typed.allSatisfy({ $0.isLetter || $0.isNumber || "_.-".contains($0) }) else { return nil }
+        // The quote opens a string only if the quotes before it are balanced.
+        let quotes = before[..<quote].filter { $0 == before[quote] }.count
+        guard quotes % 2 == 0 else { return nil }
+        return (String(before[...quote]), String(typed))
     }
 
     /// Whether the cursor is inside the string argument of `help` (`help "pho`, `help('pho`).
