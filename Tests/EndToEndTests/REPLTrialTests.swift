@@ -177,6 +177,12 @@ import Testing
         try repl.wait(for: "the enum values, quoted") { $0.contains(#""both_tracks""#) && $0.contains(#""inbound_track""#) }
         try repl.press("C-c")
         try repl.waitForPrompt()
+        // Parameters complete after a camelCase path too.
+        try repl.type(#"telnyx.phoneNumbers.update("x", {cu"#)
+        try repl.press("Tab")
+        try repl.wait(for: #"{customer_reference ="#)
+        try repl.press("C-c")
+        try repl.waitForPrompt()
         // A `-` inside the value breaks the line editor's word; the value still completes.
         try repl.type(#"telnyx.phone_numbers.list{filter = {status = "purchase-f"#)
         try repl.press("Tab")

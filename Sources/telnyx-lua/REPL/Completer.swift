@@ -23,12 +23,14 @@ struct Completer {
             }
         }
         if Self.isHelpString(before) { return helpNames(word) }
-        let context = CompletionContext.analyse(before) { catalog.method(named: $0) != nil }
+        // The JavaScript SDK's camelCase path (telnyx.phoneNumbers.list{) names the same method.
+        let method = { (typed: String) in catalog.method(named: Self.snakeCasePath(typed)) }
+        let context = CompletionContext.analyse(before) { method($0) != nil }
         switch context {
         case .nothing:
             return []
-        case .tableKey(let method, let keyPath):
-            guard !word.contains(":"), let spec = catalog.method(named: method) else { return expression(word) }
+        case .tableKey(let name, let keyPath):
+            guard !word.contains(":"), let spec = method(name) else { return expression(word) }
             let keys = MethodParameters(spec).keys(at: keyPath).filter { $0.hasPrefix(word) }
             // `voice.c` is a dotted key being typed, or a value expression (a variable's field).
             if word.contains("."), keys.isEmpty { return expression(word) }
@@ -37,8 +39,8 @@ struct Completer {
             // Lua takes: ["voice.connection_name"] = .
             let entries = keys.map { isPlainName($0) ? $0 + " = " : "[\"\($0)\"] = " }
             return entries + (keys.isEmpty ? expression(word) : [])
-        case .stringValue(let method, let keyPath):
-            guard let spec = catalog.method(named: method) else { return [] }
+        case .stringValue(let name, let keyPath):
+            guard let spec = method(name) else { return [] }
             let quote = before.last(where: { $0 == "\"" || $0 == "'" }).map(String.init) ?? "\""
             return MethodParameters(spec).enumStrings(at: keyPath).filter { $0.hasPrefix(word) }.sorted()
                 .map { $0 + quote }
@@ -207,6 +209,11 @@ struct Completer {
     }
 
     /// `phoneNumbers` -> `phone_numbers`.
+    /// A dotted path with each part in snake_case (`phoneNumbers.slimList` -> `phone_numbers.slim_list`).
+    static func snakeCasePath(_ path: String) -> String {
+        path.split(separator: ".", omittingEmptySubsequences: false).map { snakeCase(String($0)) }.joined(separator: ".")
+    }
+
     static func snakeCase(_ name: String) -> String {
         var out = ""
         for c in name {

@@ -71,7 +71,7 @@ enum Help {
         var key = name.hasPrefix("telnyx.") ? String(name.dropFirst("telnyx.".count)) : name
         if key == "telnyx" { key = "" }
         // The JavaScript SDK's spelling (phoneNumbers.voice.list) names the same thing.
-        key = key.split(separator: ".", omittingEmptySubsequences: false).map { Completer.snakeCase(String($0)) }.joined(separator: ".")
+        key = Completer.snakeCasePath(key)
         if key.hasSuffix(".") { key.removeLast() }
         if let spec = catalog.method(named: key) { return formatter.method(spec) }
         if key.isEmpty { return formatter.overview() }
