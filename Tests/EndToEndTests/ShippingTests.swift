@@ -111,7 +111,7 @@ struct ShippingTests {
             let script = "source '\(completion)'; COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1); _telnyx_lua; echo \"${COMPREPLY[*]}\""
             return try Binaries.run("/bin/bash", ["-c", script], directory: folder).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        #expect(try complete(["telnyx-lua", "--sa"]) == "--sandbox --safe")
+        #expect(try complete(["telnyx-lua", "--sa"]) == "--sandbox --sandbox-stateless --safe")
         #expect(try complete(["telnyx-lua", "serve", "--po"]) == "--port")
         #expect(try complete(["telnyx-lua", "--po"]) == "", "--port is serve's alone")
         #expect(try complete(["telnyx-lua", "he"]) == "hello.lua", "scripts complete, other files do not")
