@@ -183,6 +183,17 @@ import Testing
         try repl.wait(for: #"{customer_reference ="#)
         try repl.press("C-c")
         try repl.waitForPrompt()
+        // Values and operators complete inside the bracketed dotted keys completion writes.
+        try repl.type(#"telnyx.phone_numbers.list{filter = {["voice.usage_payment_method"] = "ch"#)
+        try repl.press("Tab")
+        try repl.wait(for: #"["voice.usage_payment_method"] = "channel""#)
+        try repl.press("C-c")
+        try repl.waitForPrompt()
+        try repl.type(#"telnyx.phone_numbers.list{filter = {["voice.connection_name"] = {sta"#)
+        try repl.press("Tab")
+        try repl.wait(for: #"["voice.connection_name"] = {starts_with ="#)
+        try repl.press("C-c")
+        try repl.waitForPrompt()
         // A `-` inside the value breaks the line editor's word; the value still completes.
         try repl.type(#"telnyx.phone_numbers.list{filter = {status = "purchase-f"#)
         try repl.press("Tab")

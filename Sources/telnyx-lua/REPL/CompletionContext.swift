@@ -39,15 +39,24 @@ enum CompletionContext: Equatable {
         if let open = lexer.openString {
             // Only `key = "...` directly: the string's quote is the text's last token boundary.
             let before = tokens.filter { $0.range.upperBound <= open.start }
-            guard before.count >= 2, before[before.count - 1].isSymbol("="),
-                before[before.count - 2].kind == .name else { return .nothing }
-            return .stringValue(method: table.method, keyPath: table.keyPath + [before[before.count - 2].text])
+            guard let last = before.indices.last, before[last].isSymbol("="),
+                let key = key(endingAt: last, before) else { return .nothing }
+            return .stringValue(method: table.method, keyPath: table.keyPath + [key])
         }
         guard let last = tokens.last else { return .expression }
         if last.isSymbol("{") || last.isSymbol(",") || last.isSymbol(";") {
             return .tableKey(method: table.method, keyPath: table.keyPath)
         }
         return .expression
+    }
+
+    /// The key assigned by the `=` at token `equals`: `key = ` or the API's dotted filters in
+    /// the form completion writes them, `["voice.connection_name"] = `.
+    private static func key(endingAt equals: Int, _ tokens: [LuaLexer.Token]) -> String? {
+        if equals >= 1, tokens[equals - 1].kind == .name { return tokens[equals - 1].text }
+        guard equals >= 3, tokens[equals - 1].isSymbol("]"), tokens[equals - 3].isSymbol("["),
+            tokens[equals - 2].kind == .string, tokens[equals - 2].text.count >= 2 else { return nil }
+        return String(tokens[equals - 2].text.dropFirst().dropLast())
     }
 
     /// An open bracket and, for `(`, the dotted path called; for `{`, which API table it is.
@@ -86,8 +95,8 @@ enum CompletionContext: Equatable {
             return (called, [])
         }
         guard enclosing.bracket == "{", let outer = enclosing.table else { return nil }
-        if previous.isSymbol("="), index >= 2, tokens[index - 2].kind == .name {
-            return (outer.method, outer.keyPath + [tokens[index - 2].text])
+        if previous.isSymbol("="), let key = key(endingAt: index - 1, tokens) {
+            return (outer.method, outer.keyPath + [key])
         }
         if previous.isSymbol("{") || previous.isSymbol(",") || previous.isSymbol(";") {
             return (outer.method, outer.keyPath + ["[]"])
