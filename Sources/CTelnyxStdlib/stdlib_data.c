@@ -2898,7 +2898,7 @@ static const char module_13[] =
     "-- rows: an array, iterator or paginator of records. opts.columns: dotted paths or\n"
     "-- {title, path_or_function} (default: the first record's scalar keys that fit the width, the\n"
     "-- ones that name a record first, empty ones and record_type left out). opts.width: total width\n"
-    "-- (default COLUMNS or 100); wide columns are cut with opts.ellipsis (\"\342\200\246\"). opts.limit: at most\n"
+    "-- (default COLUMNS, else the terminal's width, else 100); wide columns are cut with opts.ellipsis (\"\342\200\246\"). opts.limit: at most\n"
     "-- this many rows are read from an iterator. Numbers are right-aligned; nil/null are blank.\n"
     "function M.render(rows, opts)\n"
     "  local text = render(rows, check_arguments(rows, opts, \"render\"))\n"

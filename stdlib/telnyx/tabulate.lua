@@ -256,7 +256,7 @@ end
 -- rows: an array, iterator or paginator of records. opts.columns: dotted paths or
 -- {title, path_or_function} (default: the first record's scalar keys that fit the width, the
 -- ones that name a record first, empty ones and record_type left out). opts.width: total width
--- (default COLUMNS or 100); wide columns are cut with opts.ellipsis ("…"). opts.limit: at most
+-- (default COLUMNS, else the terminal's width, else 100); wide columns are cut with opts.ellipsis ("…"). opts.limit: at most
 -- this many rows are read from an iterator. Numbers are right-aligned; nil/null are blank.
 function M.render(rows, opts)
   local text = render(rows, check_arguments(rows, opts, "render"))
