@@ -57,7 +57,7 @@ public final class RequestHandle: Sendable {
 /// mutable state is never touched by two threads at once; `RequestHandle` is the only part
 /// shared with other threads.
 final class RequestRun: @unchecked Sendable {
-    /// What every attempt sends, prepared once by `TelnyxClient.start`.
+    /// What every attempt sends, prepared once by `TelnyxClient.prepare` (in `begin`).
     struct Prepared {
         var method: String
         var url: String
