@@ -7,6 +7,13 @@ import TelnyxLua
 // telnyx-lua: Lua 5.4 with the Telnyx API. Parses the command line, builds the host and runs
 // the script or the REPL; `--help` lists every option.
 
+// Swift's runtime, linked in statically, reads the command line from /proc/self/cmdline; in a
+// bare chroot without /proc it comes back empty, and running stdin as the script instead of
+// what was asked would be a silent surprise.
+if CommandLine.arguments.isEmpty {
+    Console.error("telnyx-lua: the command line cannot be read (is /proc mounted?)\n")
+    exit(2)
+}
 // As lua.c: messages start with the name the program was started by.
 let programName = CommandLine.arguments.first.flatMap { $0.isEmpty ? nil : $0 } ?? "telnyx-lua"
 var options: Options

@@ -8,12 +8,7 @@ import Testing
     /// The script's report on a sandbox started with `arguments`; nil (and a printed reason) when
     /// the SDK cannot be installed.
     func report(_ arguments: [String]) throws -> (report: [String: Any], status: Int32, stderr: String)? {
-        let setup = try Binaries.run("/bin/bash", [Binaries.repoRoot.appendingPathComponent("scripts/python-sdk").path], timeout: 600)
-        guard setup.status == 0 else {
-            print("SandboxConformanceTests: skipped, the Python SDK could not be installed: \(setup.stderr)")
-            return nil
-        }
-        let python = setup.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let python = try PythonSDK.python(for: "SandboxConformanceTests") else { return nil }
         let sandbox = try SandboxProcess(arguments)
         defer { sandbox.stop() }
         let script = Binaries.repoRoot.appendingPathComponent("scripts/sandbox-conformance.py").path

@@ -21,12 +21,7 @@ import Testing
     /// telnyx-lua's reach one recording server; each difference is listed there with its reason.
     /// Skipped, saying why, when the SDK cannot be installed (no network).
     func parity(_ options: [String]) throws {
-        let setup = try Binaries.run("/bin/bash", [Binaries.repoRoot.appendingPathComponent("scripts/python-sdk").path], timeout: 600)
-        guard setup.status == 0 else {
-            print("WireParityTests: skipped, the Python SDK could not be installed: \(setup.stderr)")
-            return
-        }
-        let python = setup.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let python = try PythonSDK.python(for: "WireParityTests") else { return }
         let script = Binaries.repoRoot.appendingPathComponent("scripts/wire-parity.py").path
         let run = try Binaries.run(python, [script, Binaries.telnyxLua] + options, timeout: 300)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)\n\(run.stderr)")
