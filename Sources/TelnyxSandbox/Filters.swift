@@ -2,14 +2,21 @@ import Telnyx
 
 /// The `filter[...]` query parameters of list endpoints, applied to a record's fields.
 ///
-/// `filter[tag]=a` matches records whose `tags` contain "a"; `filter[phone_number]=555` (and
+/// `filter[tag]=a` matches records whose `tags` contain "a", `filter[number_type]` tests
+/// `phone_number_type`; `filter[phone_number]=555` (and
 /// `[contains]`, `[eq]`, `[starts_with]`, `[ends_with]`) match on the number's text; other keys
 /// compare equal to the field of the same name. Filters on fields a record does not carry are
 /// ignored, as the API ignores filters it does not know.
 enum Filters {
+    /// Filter keys whose record field has another name.
+    static let fields = ["tag": "tags", "number_type": "phone_number_type"]
+
+    /// The record field a filter key tests.
+    static func field(_ key: String) -> String { fields[key] ?? key }
+
     static func matches(_ record: [String: JSONValue], _ filter: [String: JSONValue]) -> Bool {
         for (key, condition) in filter {
-            let field = key == "tag" ? "tags" : key
+            let field = field(key)
             guard let value = record[field] else { continue }
             if !test(value, condition, containsByDefault: key.contains("phone_number")) { return false }
         }

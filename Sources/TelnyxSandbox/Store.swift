@@ -277,9 +277,13 @@ final class Store: Sendable {
             }
         } else {
             // Small collections filter on whole records; big ones (phone numbers) on the light
-            // fields, so a filtered walk of a million numbers generates nothing it drops.
+            // fields, so a filtered walk of a million numbers generates nothing it drops, unless
+            // a filter names a field the light ones lack: then whole records, slower but right.
             let (small, bigMatches) = withCollection(key) { collection -> ([Collection.Slot], (Int, [Collection.Slot])?) in
-                guard collection.seedCount > 1000 else { return (Array(collection.allSlots), nil) }
+                let light = collection.seedCount > 0 ? Set(collection.fields(.seeded(0)).keys) : []
+                guard collection.seedCount > 1000, filter.keys.allSatisfy({ light.contains(Filters.field($0)) }) else {
+                    return (Array(collection.allSlots), nil)
+                }
                 var matched = 0
                 var page: [Collection.Slot] = []
                 for slot in collection.allSlots where Filters.matches(collection.fields(slot), filter) {

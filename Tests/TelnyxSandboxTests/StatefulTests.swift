@@ -72,4 +72,25 @@ import Testing
         let after = try await h.send(.GET, "/v2/phone_numbers?page[size]=1")
         #expect(after.json?["meta"]?["total_results"] == 99)
     }
+
+    /// `filter[number_type]` tests the record's `phone_number_type`, and a filter on a field the
+    /// cheap index-derived fields lack still filters a big collection (it was ignored: every
+    /// number matched), on whole records, the same as on a small one.
+    @Test(arguments: [100, 1500])
+    func filtersOnAnyFieldOfTheRecord(numbers: Int) async throws {
+        var configuration = SandboxConfiguration()
+        configuration.phoneNumbers = numbers
+        let h = try await Harness.start(configuration)
+        defer { Task { try await h.stop() } }
+        let all = try await h.send(.GET, "/v2/phone_numbers?page[size]=250")
+        let records = try #require(all.json?["data"]?.arrayValue)
+        let locals = records.filter { $0["phone_number_type"]?.stringValue == "local" }.count
+        #expect(locals > 0 && locals < records.count)
+        let filtered = try await h.send(.GET, "/v2/phone_numbers?filter[number_type][eq]=local&page[size]=250")
+        let kept = try #require(filtered.json?["data"]?.arrayValue)
+        #expect(!kept.isEmpty && kept.allSatisfy { $0["phone_number_type"]?.stringValue == "local" })
+        if numbers <= 250 { #expect(kept.count == locals) }
+        let total = try #require(filtered.json?["meta"]?["total_results"]?.intValue)
+        #expect(total < numbers, "the filter was ignored: \(total) of \(numbers)")
+    }
 }
