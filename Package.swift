@@ -96,7 +96,7 @@ let package = Package(
             dependencies: ["TelnyxLua", "TelnyxSandbox", "CEditline", "CLua", "LuaShims", "Confinement", "CBuildInfo"],
             // Linked by lld: identical functions whose address is never taken folded into one
             // (generic specialisations often come out the same), and relative relocations packed
-            // (DT_RELR), 2.4 MB less to load and apply at every start (docs/benchmarks.md).
+            // (DT_RELR): 1.6 MB less, and fewer relocations to apply at every start (docs/benchmarks.md).
             linkerSettings: [.unsafeFlags(
                 ["-use-ld=lld", "-Xlinker", "--icf=safe", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
                 .when(platforms: [.linux]))]),

@@ -257,19 +257,24 @@ import Testing
     }
 }
 
+/// Connects `fd` to `port` on 127.0.0.1.
+func connectLoopback(_ fd: Int32, port: UInt16) {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+}
+
 /// A client that sends half a request head and then nothing.
 final class SlowClient {
     private let fd: Int32
     init(url: String) throws {
         let port = UInt16(url.split(separator: ":").last!)!
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        connectLoopback(fd, port: port)
         _ = "POST /webhooks HTTP/1.1\r\ncontent-len".withCString { send(fd, $0, strlen($0), 0) }
     }
     func close() { _ = Glibc.close(fd) }
@@ -369,13 +374,7 @@ final class SlowClient {
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        connectLoopback(fd, port: port)
         let block = Array(String(repeating: "GET /nothing-here HTTP/1.1\r\nhost: x\r\n\r\n", count: 5000).utf8)
         // The server stops reading after about 5 MB (its buffers and the kernel's); on a loaded
         // machine sending that much took longer than 5 s, so the deadline leaves room.

@@ -1,5 +1,4 @@
 import Logging
-import NIOConcurrencyHelpers
 
 /// The Telnyx API client: encodes an `APIRequest`, authenticates it, sends it over a pooled
 /// HTTP engine, retries as the official SDKs do, and returns the response or a `TelnyxError`.
@@ -36,17 +35,10 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
     /// not answer in time, `.cancelled` when the awaiting task was cancelled: cancellation aborts
     /// the in-flight request and any retry wait at once.
     public func send(_ request: APIRequest, options overrides: RequestOptions? = nil) async throws(TelnyxError) -> APIResponse {
-        let handle = NIOLockedValueBox<RequestHandle?>(nil)
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<APIResponse, TelnyxError>, Never>) in
-                let started = start(request, options: overrides) { continuation.resume(returning: $0) }
-                handle.withLockedValue { $0 = started }
-                if Task.isCancelled { started.cancel() }
-            }
-        } onCancel: {
-            handle.withLockedValue { $0 }?.cancel()
+        try await awaitExchange { completion in
+            let handle = start(request, options: overrides, completion: completion)
+            return { handle.cancel() }
         }
-        return try result.get()
     }
 
     /// `send` without a Swift task: `completion` runs once with the outcome, on an event loop.

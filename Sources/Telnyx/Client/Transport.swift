@@ -82,19 +82,11 @@ final class HTTPTransport: Sendable {
     func perform(
         method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double
     ) async throws(TelnyxError) -> APIResponse {
-        let exchange = NIOLockedValueBox<HTTPClient.Task<APIResponse>?>(nil)
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<APIResponse, TelnyxError>, Never>) in
-                let task = start(method: method, url: url, headers: headers, body: body, timeout: timeout) {
-                    continuation.resume(returning: $0)
-                }
-                exchange.withLockedValue { $0 = task }
-                if Task.isCancelled { task?.cancel() }
-            }
-        } onCancel: {
-            exchange.withLockedValue { $0 }?.cancel()
+        try await awaitExchange { completion -> (@Sendable () -> Void)? in
+            guard let exchange = start(method: method, url: url, headers: headers, body: body, timeout: timeout,
+                                       completion: completion) else { return nil }
+            return { exchange.cancel() }
         }
-        return try result.get()
     }
 
     /// The loop for a new request, counted in flight until `release`: the first loop while
