@@ -12,8 +12,8 @@ let package = Package(
         .executable(name: "telnyx-sandbox", targets: ["telnyx-sandbox"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
@@ -41,13 +41,24 @@ let package = Package(
         // The commit `--version` names (scripts/build-info writes it before a build).
         .target(name: "CBuildInfo"),
 
+        // A small HTTP/1.1 client on SwiftNIO: pooled keep-alive connections, TLS, deadlines,
+        // cancellation, redirects; what the API client and the sandbox's webhooks send with.
+        .target(
+            name: "HTTP1Client",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         // The API client, usable from Swift without Lua.
         .target(
             name: "Telnyx",
             dependencies: [
-                "CTelnyxCatalog", "CMemoryBudget",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "CTelnyxCatalog", "CMemoryBudget", "HTTP1Client",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,9 +93,8 @@ let package = Package(
         .target(
             name: "TelnyxSandbox",
             dependencies: [
-                "Telnyx", "ServerSupport",
+                "Telnyx", "ServerSupport", "HTTP1Client",
                 // Simulation/: signed webhooks and TeXML fetches (outgoing HTTP), Ed25519 keys.
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -104,6 +114,17 @@ let package = Package(
             name: "telnyx-sandbox",
             dependencies: ["TelnyxSandbox"]),
 
+        // Also TLS against a loopback server, with certificates `openssl` makes for the test.
+        .testTarget(
+            name: "HTTP1ClientTests",
+            dependencies: [
+                "HTTP1Client",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         .testTarget(
             name: "TelnyxTests",
             dependencies: [
@@ -133,7 +154,7 @@ let package = Package(
                 "TelnyxSandbox", "Telnyx",
                 // WebhookReceiver verifies every signature with the sandbox's public key.
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "HTTP1Client",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -141,9 +162,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TelnyxSandbox",
+                "TelnyxSandbox", "HTTP1Client",
                 // serve's tests sign deliveries with a key of their own and post them over HTTP.
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Applies --safe's kernel confinement to itself and reports what the kernel still

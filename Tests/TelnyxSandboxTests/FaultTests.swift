@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import Telnyx
 import TelnyxSandbox

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HTTP1Client
 import NIOCore
 import NIOHTTP1
 import Telnyx
@@ -14,10 +14,10 @@ final class Harness: Sendable {
     }
 
     let server: SandboxServer
-    let client: HTTPClient
+    let client: HTTP1Client
     let base: String
 
-    private init(server: SandboxServer, client: HTTPClient, base: String) {
+    private init(server: SandboxServer, client: HTTP1Client, base: String) {
         self.server = server
         self.client = client
         self.base = base
@@ -27,12 +27,12 @@ final class Harness: Sendable {
     static func start(_ configuration: SandboxConfiguration = SandboxConfiguration()) async throws -> Harness {
         let server = SandboxServer(configuration: configuration)
         _ = try await server.start()
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTP1Client()
         return Harness(server: server, client: client, base: server.baseURL)
     }
 
     func stop() async throws {
-        try await client.shutdown()
+        client.shutdown()
         try await server.shutdown()
     }
 
@@ -41,19 +41,14 @@ final class Harness: Sendable {
         _ method: HTTPMethod, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = "test-token",
         timeout: TimeAmount = .seconds(30)
     ) async throws -> Answer {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: json.jsonBytes))
-        } else if let raw {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: raw))
+        var request = HTTP1Request(method: method.rawValue, url: base + path)
+        if let token { request.headers.append(("Authorization", "Bearer \(token)")) }
+        if let body = json?.jsonBytes ?? raw.map({ Array($0.utf8) }) {
+            request.headers.append(("Content-Type", "application/json"))
+            request.body = body
         }
-        let response = try await client.execute(request, timeout: timeout)
-        let body = try await response.body.collect(upTo: 64 << 20)
-        return Answer(status: Int(response.status.code), headers: response.headers, bytes: Array(body.readableBytesView))
+        let response = try await client.perform(request, timeout: timeout, limit: 64 << 20)
+        return Answer(status: response.status, headers: HTTPHeaders(response.headers), bytes: response.body)
     }
 
     /// The sandbox's request counters (`/__sandbox/requests`).

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HTTP1Client
 import Foundation
 import Telnyx
 import TelnyxSandbox
@@ -49,14 +49,12 @@ import Testing
         let banner = String(decoding: bytes, as: UTF8.self)
         let startup = ContinuousClock.now - started
         let base = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init), "\(banner)")
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { Task { try await client.shutdown() } }
+        let client = HTTP1Client()
+        defer { client.shutdown() }
         func get(_ path: String) async throws -> (Int, JSONValue?) {
-            var request = HTTPClientRequest(url: base + path)
-            request.headers.add(name: "Authorization", value: "Bearer test")
-            let response = try await client.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 16 << 20)
-            return (Int(response.status.code), try? JSONValue.parse(Array(body.readableBytesView)))
+            let request = HTTP1Request(method: "GET", url: base + path, headers: [("Authorization", "Bearer test")])
+            let response = try await client.perform(request, timeout: .seconds(30), limit: 16 << 20)
+            return (response.status, try? JSONValue.parse(response.body))
         }
         let last = try await get("/v2/phone_numbers?page[size]=250&page[number]=4000")
         #expect(last.1?["meta"]?["total_results"] == 1_000_000)

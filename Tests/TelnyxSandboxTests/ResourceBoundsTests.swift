@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HTTP1Client
 import Foundation
 import NIOCore
 import Telnyx
@@ -247,17 +247,9 @@ final class SandboxChild: @unchecked Sendable {
 
     /// The status of a GET.
     func get(_ path: String) async throws -> Int {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.headers.add(name: "Authorization", value: "Bearer test")
-        do {
-            let response = try await client.execute(request, timeout: .seconds(30))
-            _ = try await response.body.collect(upTo: 16 << 20)
-            try await client.shutdown()
-            return Int(response.status.code)
-        } catch {
-            try await client.shutdown()
-            throw error
-        }
+        let client = HTTP1Client()
+        defer { client.shutdown() }
+        let request = HTTP1Request(method: "GET", url: baseURL + path, headers: [("Authorization", "Bearer test")])
+        return try await client.perform(request, timeout: .seconds(30), limit: 16 << 20).status
     }
 }

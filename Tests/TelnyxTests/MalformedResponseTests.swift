@@ -157,7 +157,7 @@ struct MalformedResponseTests {
             #expect(error.message == "Response body larger than the 4096-byte limit; not read.")
         }
         #expect(HTTPTransport.maxResponseBytes == 1 << 30)
-        await transport.shutdown()
+        transport.shutdown()
         await server.stop()
     }
 

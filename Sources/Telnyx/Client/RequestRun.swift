@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -70,11 +69,8 @@ final class RequestRun: @unchecked Sendable {
     }
 
     let handle = RequestHandle()
-    /// The event loop every step runs on.
+    /// The event loop every step runs on; its idle connections are preferred.
     let loop: any EventLoop
-    /// Whether the exchanges must use a connection of `loop` (a request alone in flight: see
-    /// `HTTPTransport.reserveLoop`) or may take any idle one.
-    private let pinned: Bool
     private let request: APIRequest
     private let overrides: RequestOptions?
     private let client: TelnyxClient
@@ -87,14 +83,13 @@ final class RequestRun: @unchecked Sendable {
     private var attempt = 0
 
     init(
-        _ request: APIRequest, overrides: RequestOptions?, on loop: any EventLoop, pinned: Bool, client: TelnyxClient,
+        _ request: APIRequest, overrides: RequestOptions?, on loop: any EventLoop, client: TelnyxClient,
         transport: HTTPTransport, oauth: OAuthTokenProvider?,
         completion: @escaping @Sendable (Result<APIResponse, TelnyxError>) -> Void
     ) {
         self.request = request
         self.overrides = overrides
         self.loop = loop
-        self.pinned = pinned
         self.client = client
         self.options = client.options
         self.transport = transport
@@ -144,34 +139,34 @@ final class RequestRun: @unchecked Sendable {
     private func send(_ headers: [(String, String)], token: String?) {
         if handle.isCancelled { return finish(.failure(Self.cancelled)) }
         let logger = options.logger
-        let redactor = Redactor(secrets: options.secrets + [prepared.apiKey, token])
-        let shownURL = redactor.redact(prepared.url)
+        // Only a log line shows the URL: unlogged, a call makes no redactor at all.
+        let shownURL = logger.logLevel <= .info ? redactor(token).redact(prepared.url) : ""
         let method = prepared.method
         if logger.logLevel <= .debug {
             logger.debug("request \(method) \(shownURL) attempt \(attempt)", metadata: [
-                "headers": .string(TelnyxClient.show(headers, redactor)),
-                "body": .string(TelnyxLogging.describeBody(prepared.body ?? [], redactor: redactor)),
+                "headers": .string(TelnyxClient.show(headers, redactor(token))),
+                "body": .string(TelnyxLogging.describeBody(prepared.body ?? [], redactor: redactor(token))),
             ])
         }
         let started = ContinuousClock.now
         let exchange = transport.start(
-            method: method, url: prepared.url, headers: headers, body: prepared.body, timeout: prepared.timeout, on: pinned ? loop : nil
+            method: method, url: prepared.url, headers: headers, body: prepared.body, timeout: prepared.timeout, on: loop
         ) { outcome in
             let elapsed = TelnyxClient.milliseconds(ContinuousClock.now - started)
-            self.received(outcome, token: token, redactor: redactor, shownURL: shownURL, elapsed: elapsed)
+            self.received(outcome, token: token, shownURL: shownURL, elapsed: elapsed)
         }
         if let exchange { handle.setStep { exchange.cancel() } }
     }
 
     private func received(
-        _ outcome: Result<APIResponse, TelnyxError>, token: String?, redactor: Redactor, shownURL: String, elapsed: Int64
+        _ outcome: Result<APIResponse, TelnyxError>, token: String?, shownURL: String, elapsed: Int64
     ) {
         let logger = options.logger
         let method = prepared.method
         let retriesLeft = attempt <= prepared.maxRetries
         switch outcome {
         case .failure(var error):
-            error.message = redactor.redact(error.message)
+            error.message = redactor(token).redact(error.message)
             logger.info("\(method) \(shownURL) failed: \(error.kind.className) (attempt \(attempt), \(elapsed) ms)")
             guard retriesLeft, error.kind == .connection || error.kind == .timeout else { return finish(.failure(error)) }
             pause(headers: nil, reason: error.kind.className)
@@ -179,8 +174,8 @@ final class RequestRun: @unchecked Sendable {
             logger.info("\(method) \(shownURL) -> \(response.status) (attempt \(attempt), \(elapsed) ms)")
             if logger.logLevel <= .debug {
                 logger.debug("response \(response.status)", metadata: [
-                    "headers": .string(TelnyxClient.show(response.headers, redactor)),
-                    "body": .string(TelnyxLogging.describeBody(response.body, redactor: redactor)),
+                    "headers": .string(TelnyxClient.show(response.headers, redactor(token))),
+                    "body": .string(TelnyxLogging.describeBody(response.body, redactor: redactor(token))),
                 ])
             }
             if response.status < 400 { return finish(.success(response)) }
@@ -190,9 +185,9 @@ final class RequestRun: @unchecked Sendable {
                 let check = Task {
                     if await oauth.isExpired {
                         await oauth.invalidate()
-                        self.decide(response, retry: true, retriesLeft: retriesLeft, token: token, redactor: redactor)
+                        self.decide(response, retry: true, retriesLeft: retriesLeft, token: token)
                     } else {
-                        self.decide(response, retry: retry, retriesLeft: retriesLeft, token: token, redactor: redactor)
+                        self.decide(response, retry: retry, retriesLeft: retriesLeft, token: token)
                     }
                 }
                 handle.setStep {
@@ -201,15 +196,15 @@ final class RequestRun: @unchecked Sendable {
                 }
                 return
             }
-            decide(response, retry: retry, retriesLeft: retriesLeft, token: token, redactor: redactor)
+            decide(response, retry: retry, retriesLeft: retriesLeft, token: token)
         }
     }
 
     /// Retries an error response, or fails with it.
-    private func decide(_ response: APIResponse, retry: Bool, retriesLeft: Bool, token: String?, redactor: Redactor) {
+    private func decide(_ response: APIResponse, retry: Bool, retriesLeft: Bool, token: String?) {
         if handle.isCancelled { return finish(.failure(Self.cancelled)) }
         guard retriesLeft, retry else {
-            var error = TelnyxError.fromResponse(response, redactor: redactor)
+            var error = TelnyxError.fromResponse(response, redactor: redactor(token))
             if response.status == 401, prepared.apiKey == nil, oauth == nil, token == nil {
                 error.message += " (no API key: set TELNYX_API_KEY or pass one)"
             }
@@ -231,6 +226,17 @@ final class RequestRun: @unchecked Sendable {
             self.finish(.failure(Self.cancelled))
         }
     }
+
+    /// The redactor for the secrets of an attempt sent with `token`, made once: building one
+    /// (every escaped and encoded form of every secret) costs more than the rest of a call.
+    private func redactor(_ token: String?) -> Redactor {
+        if let cached = redactorCache, cached.token == token { return cached.redactor }
+        let made = Redactor(secrets: options.secrets + [prepared.apiKey, token])
+        redactorCache = (token, made)
+        return made
+    }
+
+    private var redactorCache: (token: String?, redactor: Redactor)?
 
     private func finish(_ result: Result<APIResponse, TelnyxError>) {
         guard handle.markFinished() else { return }

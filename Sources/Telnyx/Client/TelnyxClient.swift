@@ -51,9 +51,9 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
         _ request: APIRequest, options overrides: RequestOptions? = nil,
         completion: @escaping @Sendable (Result<APIResponse, TelnyxError>) -> Void
     ) -> RequestHandle {
-        let (loop, alone) = transport.reserveLoop()
+        let loop = transport.reserveLoop()
         let run = RequestRun(
-            request, overrides: overrides, on: loop, pinned: alone, client: self, transport: transport, oauth: oauth,
+            request, overrides: overrides, on: loop, client: self, transport: transport, oauth: oauth,
             completion: completion)
         loop.execute { run.begin() }
         return run.handle
@@ -90,12 +90,12 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
 
     /// Closes the connection pool. Call once, after the last `send`.
     public func shutdown() async {
-        await transport.shutdown()
+        transport.shutdown()
     }
 
-    /// Blocking `shutdown()` for callers outside async code; never call it from an event loop.
+    /// `shutdown()` for callers outside async code.
     public func syncShutdown() {
-        transport.syncShutdown()
+        transport.shutdown()
     }
 
     /// The options, credentials masked.
@@ -120,10 +120,16 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
     /// Concatenates header lists; a later header replaces earlier ones of the same name (any case).
     static func merge(_ lists: [(String, String)]...) -> [(String, String)] {
         var out: [(String, String)] = []
+        var keys: [String] = []  // out's names, lowercased once each
         for list in lists {
             for (name, value) in list {
-                out.removeAll { $0.0.lowercased() == name.lowercased() }
+                let key = name.lowercased()
+                if let index = keys.firstIndex(of: key) {
+                    out.remove(at: index)
+                    keys.remove(at: index)
+                }
                 out.append((name, value))
+                keys.append(key)
             }
         }
         return out

@@ -1,22 +1,22 @@
-import AsyncHTTPClient
+import HTTP1Client
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOHTTP1
+import NIOPosix
 
-/// One HTTP exchange over AsyncHTTPClient, with every failure turned into a `TelnyxError`.
+/// One HTTP exchange over `HTTP1Client`, with every failure turned into a `TelnyxError`.
 ///
-/// Why AsyncHTTPClient: it is built on SwiftNIO, so requests share a pool of keep-alive
-/// connections (HTTP/1.1, and HTTP/2 when the server offers it over TLS); TLS goes through
-/// swift-nio-ssl with certificate and hostname verification on by default, which this client never
-/// turns off; many requests run truly concurrently on the event loops without a thread each; and
-/// an exchange can be cancelled at any point, which the Lua scheduler relies on for Ctrl-C and
-/// `task:cancel()`.
+/// Why this client: requests share a pool of keep-alive connections on SwiftNIO's event loops;
+/// TLS goes through swift-nio-ssl with certificate and hostname verification on, which this
+/// client never turns off; many requests run truly concurrently without a thread each; and an
+/// exchange can be cancelled at any point, which the Lua scheduler relies on for Ctrl-C and
+/// `task:cancel()`. Redirects are followed (up to 5) and drop `Authorization` when they leave
+/// the origin, so the key never reaches another host.
 final class HTTPTransport: Sendable {
     /// Responses larger than this (1 GiB) are refused rather than buffered (recordings can be
     /// large): the call fails with `APIResponseValidationError`, which is not retried.
     static let maxResponseBytes = 1 << 30
 
-    private let client: HTTPClient
+    private let client: HTTP1Client
     /// The body size limit of this transport; tests lower it.
     let responseLimit: Int
     /// The event loops exchanges run on, each with its own pooled connections.
@@ -26,20 +26,13 @@ final class HTTPTransport: Sendable {
 
     init(connectTimeout: Double, maxConnectionsPerHost: Int, maxResponseBytes: Int = HTTPTransport.maxResponseBytes) {
         responseLimit = maxResponseBytes
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .milliseconds(Clamp.milliseconds(connectTimeout)))
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(maxConnectionsPerHost, 1))
-        // Fail a refused connection at once: the client's own retry policy (counted, with backoff,
-        // visible in logs) decides whether to try again, instead of a hidden loop until the
-        // connect timeout.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        // Redirects keep AsyncHTTPClient's default (follow up to 5): it drops `Authorization` when
-        // a redirect leaves the origin, so the key never reaches another host.
-        // Downloads must come back byte-exact, so no transparent decompression.
-        configuration.decompression = .disabled
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        loops = Array(HTTPClient.defaultEventLoopGroup.makeIterator())
+        // A refused connection fails at once: the client's own retry policy (counted, with
+        // backoff, visible in logs) decides whether to try again. Downloads come back
+        // byte-exact: nothing asks for or undoes compression.
+        client = HTTP1Client(configuration: .init(
+            connectTimeout: .milliseconds(Clamp.milliseconds(connectTimeout)), idleTimeout: .seconds(60),
+            maxConnectionsPerHost: maxConnectionsPerHost))
+        loops = Array(client.group.makeIterator())
     }
 
     /// Starts one request and reads the whole response, within `timeout` seconds in all;
@@ -55,26 +48,17 @@ final class HTTPTransport: Sendable {
     func start(
         method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double,
         on loop: (any EventLoop)? = nil, completion: @escaping @Sendable (Result<APIResponse, TelnyxError>) -> Void
-    ) -> HTTPClient.Task<APIResponse>? {
-        let request: HTTPClient.Request
-        do {
-            request = try HTTPClient.Request(
-                url: url, method: HTTPMethod(rawValue: method), headers: HTTPHeaders(headers),
-                body: body.map { .bytes($0) })
-        } catch {
-            completion(.failure(Self.classify(error, timeout: timeout, headers: headers)))
-            return nil
-        }
+    ) -> HTTP1Exchange? {
         // The deadline covers the whole exchange, body included: a server that sends the head
         // and then drips the body a byte at a time cannot hold the request past it.
         let deadline = NIODeadline.now() + .milliseconds(Clamp.milliseconds(timeout))
-        let task = client.execute(
-            request: request, delegate: BodyCollector(limit: responseLimit),
-            eventLoop: loop.map { .delegateAndChannel(on: $0) } ?? .indifferent, deadline: deadline)
-        task.futureResult.whenComplete { result in
-            completion(result.mapError { Self.classify($0, timeout: timeout, headers: headers) })
+        let collector = BodyCollector(limit: responseLimit)
+        return client.execute(
+            HTTP1Request(method: method, url: url, headers: headers, body: body), sink: collector, deadline: deadline,
+            on: loop
+        ) { result in
+            completion(result.map { collector.response }.mapError { Self.classify($0, timeout: timeout, headers: headers) })
         }
-        return task
     }
 
     /// `start` for async callers (the OAuth token fetch); cancelling the awaiting task cancels
@@ -91,69 +75,47 @@ final class HTTPTransport: Sendable {
 
     /// The loop for a new request, counted in flight until `release`: the first loop while
     /// nothing else is in flight, so calls made one after another always find their kept-alive
-    /// connection on the loop they run on (left to AsyncHTTPClient, half of them reached it
-    /// through a second loop: one more thread hop per call); spread over every loop when many
-    /// run at once, which one loop alone halved.
-    func reserveLoop() -> (loop: any EventLoop, alone: Bool) {
+    /// connection on the loop they run on (the pool prefers a connection of the request's own
+    /// loop); spread over every loop when many run at once, which one loop alone halved.
+    func reserveLoop() -> any EventLoop {
         let running = inFlight.withLockedValue { count in
             defer { count += 1 }
             return count
         }
-        return (loops[running % loops.count], running == 0)
+        return loops[running % loops.count]
     }
 
     /// Ends what `reserveLoop` counted.
     func release() { inFlight.withLockedValue { $0 -= 1 } }
 
-    /// A response body that does not fit in what is left of --max-memory.
-    struct OverBudget: Error {}
-
-    /// Maps transport failures onto the SDK's error classes: timeouts, cancellation, and every
-    /// other failure to reach or hear from the server as a connection error. No header value is
-    /// ever quoted: AsyncHTTPClient's errors name only their kind (`shortDescription`; its full
-    /// description lists rejected header values, escaped), and anything else is scrubbed of
-    /// `headers`' values in every form a secret is masked in.
-    static func classify(_ error: any Error, timeout: Double, headers: [(String, String)] = []) -> TelnyxError {
-        if error is CancellationError || Task.isCancelled {
+    /// Maps transport failures onto the SDK's error classes: timeouts, cancellation, a refused
+    /// body, and every other failure to reach or hear from the server as a connection error.
+    /// `HTTP1Error` never quotes a header value; the message is scrubbed of `headers`' values all
+    /// the same, in every form a secret is masked in.
+    static func classify(_ error: HTTP1Error, timeout: Double, headers: [(String, String)] = []) -> TelnyxError {
+        switch error {
+        case .cancelled:
             return TelnyxError(kind: .cancelled, message: "request cancelled")
+        case .deadlineExceeded:
+            return TelnyxError(kind: .timeout, message: "Request timed out (after \(format(timeout)) s).")
+        case .connectTimeout:
+            return TelnyxError(kind: .timeout, message: "Request timed out while connecting.")
+        case .refused(let why):
+            return TelnyxError(kind: .responseValidation, message: why)
+        case .invalidHeader, .invalidMethod, .invalidURL:
+            // As the SDKs (httpx refuses these before sending): a connection error, saying why.
+            return TelnyxError(kind: .connection, message: "Request not sent: \(error).")
+        default:
+            return TelnyxError(kind: .connection, message: Redactor(secrets: headers.map(\.1)).redact("Connection error: \(error)"))
         }
-        if let httpError = error as? HTTPClientError {
-            let timeouts: [HTTPClientError] = [
-                .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
-                .getConnectionFromPoolTimeout,
-            ]
-            if timeouts.contains(httpError) {
-                return TelnyxError(kind: .timeout, message: "Request timed out (after \(format(timeout)) s: \(httpError)).")
-            }
-            if httpError == .cancelled {
-                return TelnyxError(kind: .cancelled, message: "request cancelled")
-            }
-        }
-        if error is OverBudget {
-            return TelnyxError(kind: .responseValidation, message: "Response body larger than what is left of --max-memory; not read.")
-        }
-        if let tooMany = error as? NIOTooManyBytesError {
-            let limit = tooMany.maxBytes.map { "the \($0)-byte limit" } ?? "the size limit"
-            return TelnyxError(kind: .responseValidation, message: "Response body larger than \(limit); not read.")
-        }
-        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
-            return TelnyxError(kind: .timeout, message: "Request timed out while connecting (\(channelError)).")
-        }
-        let detail = (error as? HTTPClientError)?.shortDescription ?? "\(error)"
-        return TelnyxError(kind: .connection, message: Redactor(secrets: headers.map(\.1)).redact("Connection error: \(detail)"))
     }
 
     static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
 
-    /// Closes pooled connections; pending requests fail.
-    func shutdown() async {
-        try? await client.shutdown()
-    }
-
-    /// Blocking shutdown for non-async callers (the CLI's exit path). Never call it on an event loop.
-    func syncShutdown() {
-        try? client.syncShutdown()
+    /// Closes idle connections; requests waiting for one fail.
+    func shutdown() {
+        client.shutdown()
     }
 }

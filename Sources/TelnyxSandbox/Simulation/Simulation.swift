@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HTTP1Client
 import NIOConcurrencyHelpers
 import NIOCore
 import Telnyx
@@ -9,7 +9,7 @@ import Telnyx
 final class Simulation: Sendable {
     /// The running parts, made once the server has event loops.
     struct Engine: Sendable {
-        let client: HTTPClient
+        let client: HTTP1Client
         let sender: WebhookSender
         let calls: CallSimulator
         let messaging: Messaging
@@ -38,13 +38,10 @@ final class Simulation: Sendable {
 
     /// Makes the HTTP client and the simulators on `group`.
     func start(group: EventLoopGroup) {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)))
-        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        // A receiver that is down is one failed attempt (retried by the delivery engine on its
-        // own schedule), not a connection retried until the deadline.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.decompression = .disabled
-        let client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
+        // Redirects are not followed, as Telnyx does not; a receiver that is down is one failed
+        // attempt (retried by the delivery engine on its own schedule).
+        let client = HTTP1Client(group: group, configuration: .init(
+            connectTimeout: .seconds(5), idleTimeout: .seconds(30), maxConnectionsPerHost: 64, followRedirects: false))
         let sender = WebhookSender(client: client, key: key, log: deliveries, ids: ids, loop: group.next(),
                                    settings: settings, seed: seed)
         let calls = CallSimulator(sender: sender, ids: ids, parties: parties, routing: routing)
@@ -60,7 +57,7 @@ final class Simulation: Sendable {
             defer { state = nil }
             return state
         }) else { return }
-        try? await engine.client.shutdown()
+        engine.client.shutdown()
     }
 
     /// Forgets calls, parties, deliveries and remembered applications (`reset` with state).

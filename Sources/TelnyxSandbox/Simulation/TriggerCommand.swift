@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HTTP1Client
 import NIOCore
 import NIOHTTP1
 import Telnyx
@@ -57,27 +57,21 @@ public enum SandboxTrigger {
             return 2
         case .success(let value): target = value
         }
-        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
         // No sandbox listening is reported at once, not after retrying until the timeout.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let status = await send(client, target, output: output, report: report)
-        try? await client.shutdown()
-        return status
+        let client = HTTP1Client(configuration: .init(connectTimeout: .seconds(5)))
+        defer { client.shutdown() }
+        return await send(client, target, output: output, report: report)
     }
 
-    private static func send(_ client: HTTPClient, _ target: (url: String, body: JSONValue), output: (String) -> Void,
+    private static func send(_ client: HTTP1Client, _ target: (url: String, body: JSONValue), output: (String) -> Void,
                              report: (String) -> Void) async -> Int32 {
-        var request = HTTPClientRequest(url: target.url)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: target.body.jsonBytes))
+        let request = HTTP1Request(
+            method: "POST", url: target.url, headers: [("content-type", "application/json")], body: target.body.jsonBytes)
         do {
-            let response = try await client.execute(request, timeout: .seconds(10))
-            let bytes = try await response.body.collect(upTo: 1 << 20)
-            let text = String(buffer: bytes)
-            guard response.status.code / 100 == 2 else {
-                report("telnyx-sandbox trigger: the sandbox answered \(response.status.code): \(text)")
+            let response = try await client.perform(request, timeout: .seconds(10))
+            let text = String(decoding: response.body, as: UTF8.self)
+            guard response.status / 100 == 2 else {
+                report("telnyx-sandbox trigger: the sandbox answered \(response.status): \(text)")
                 return 1
             }
             output(text)

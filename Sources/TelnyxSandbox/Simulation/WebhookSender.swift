@@ -1,9 +1,4 @@
-import AsyncHTTPClient
-#if canImport(FoundationEssentials)
-import FoundationEssentials  // URL, without Foundation's ICU
-#else
-import Foundation
-#endif
+import HTTP1Client
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -32,14 +27,14 @@ final class WebhookSender: Sendable {
         }
     }
 
-    let client: HTTPClient
+    let client: HTTP1Client
     let key: SigningKey
     let log: DeliveryLog
     let ids: SimulationIDs
     let loop: EventLoop
     private let state: NIOLockedValueBox<(settings: WebhookSettings, rng: SplitMix)>
 
-    init(client: HTTPClient, key: SigningKey, log: DeliveryLog, ids: SimulationIDs, loop: EventLoop,
+    init(client: HTTP1Client, key: SigningKey, log: DeliveryLog, ids: SimulationIDs, loop: EventLoop,
          settings: WebhookSettings, seed: UInt64) {
         self.client = client
         self.key = key
@@ -60,15 +55,18 @@ final class WebhookSender: Sendable {
 
     /// Whether the sandbox calls `url`: http(s), and on loopback unless `allowRemote`.
     func permitted(_ url: String) -> Bool {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = parsed.host?.lowercased()
-        else { return false }
+        guard let parsed = try? HTTP1URL(url) else { return false }
         // Never a sandbox's admin API (its own included): a webhook_url must not reset or
         // reconfigure the simulator on behalf of whoever could set the URL.
-        if parsed.path.contains("__sandbox") { return false }
+        let path = parsed.target.prefix { $0 != "?" }
+        if percentDecode(path).contains("__sandbox") { return false }
         if settings.allowRemote { return true }
-        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+        let host = parsed.host.lowercased()
+        return host == "localhost" || host.hasPrefix("127.") || host == "::1"
     }
+
+    /// The most of an answer read (a TeXML document, a webhook's reply): 4 MiB.
+    static let maxAnswerBytes = 4 << 20
 
     /// One signed request. `done` runs on the event loop, whatever happens.
     func send(url: String, method: HTTPMethod, body: [UInt8], contentType: String?, timeoutSeconds: Int,
@@ -78,23 +76,24 @@ final class WebhookSender: Sendable {
         if let contentType { headers.append(("content-type", contentType)) }
         headers.append(("user-agent", "telnyx-sandbox"))
         let sentHeaders = headers
-        guard permitted(url), let request = try? HTTPClient.Request(
-            url: url, method: method, headers: HTTPHeaders(headers), body: body.isEmpty ? nil : .bytes(body))
-        else {
+        guard permitted(url) else {
             loop.execute { done(Exchange(errors: [DeliveryError.refused.rawValue]), sentHeaders) }
             return
         }
+        let request = HTTP1Request(method: method.rawValue, url: url, headers: headers, body: body.isEmpty ? nil : body)
+        let sink = CollectingSink(limit: Self.maxAnswerBytes)
         let deadline = NIODeadline.now() + .seconds(Int64(min(max(timeoutSeconds, 1), 120)))
-        client.execute(request: request, deadline: deadline).hop(to: loop).whenComplete { result in
-            switch result {
-            case .success(let response):
-                let bytes = response.body.map { Array($0.readableBytesView) } ?? []
-                done(Exchange(status: Int(response.status.code), body: bytes,
-                              headers: response.headers.map { ($0.name, $0.value) }), sentHeaders)
-            case .failure(let error):
-                let timedOut = (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
-                let code = timedOut ? DeliveryError.timedOut : DeliveryError.connectionFailed
-                done(Exchange(errors: [code.rawValue]), sentHeaders)
+        client.execute(request, sink: sink, deadline: deadline, on: loop) { result in
+            loop.execute {
+                switch result {
+                case .success:
+                    let response = sink.response
+                    done(Exchange(status: response.status, body: response.body, headers: response.headers), sentHeaders)
+                case .failure(let error):
+                    let code = error == .deadlineExceeded || error == .connectTimeout
+                        ? DeliveryError.timedOut : DeliveryError.connectionFailed
+                    done(Exchange(errors: [code.rawValue]), sentHeaders)
+                }
             }
         }
     }

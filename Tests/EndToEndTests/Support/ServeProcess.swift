@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HTTP1Client
 import Crypto
 import Foundation
 import NIOCore
@@ -105,6 +105,9 @@ struct Signer: Sendable {
 
     struct Answer { let status: Int; let body: String; let headers: HTTPHeaders }
 
+    /// The client every test posts with unless it brings its own.
+    static let client = HTTP1Client()
+
     /// A delivery envelope as Telnyx sends it.
     static func envelope(_ type: String, id: String = UUID().uuidString, payload: [String: Any]) -> String {
         let object: [String: Any] = [
@@ -124,14 +127,12 @@ struct Signer: Sendable {
 
     /// POSTs `body` to `url` with `headers` (default: signed now).
     func post(_ url: String, _ body: String, headers: [(String, String)]? = nil, contentType: String = "application/json",
-              client: HTTPClient = .shared) async throws -> Answer {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: contentType)
-        for (name, value) in headers ?? self.headers(for: body) { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        return Answer(status: Int(response.status.code), body: String(buffer: bytes), headers: response.headers)
+              client: HTTP1Client = Signer.client) async throws -> Answer {
+        let request = HTTP1Request(
+            method: "POST", url: url, headers: [("content-type", contentType)] + (headers ?? self.headers(for: body)),
+            body: Array(body.utf8))
+        let response = try await client.perform(request, timeout: .seconds(30))
+        return Answer(status: response.status, body: String(decoding: response.body, as: UTF8.self),
+                      headers: HTTPHeaders(response.headers))
     }
 }
