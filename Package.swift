@@ -52,6 +52,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
+        // Ed25519 and SHA-256 for webhook signatures, from the BoringSSL swift-nio-ssl links.
+        .target(
+            name: "SignatureCrypto",
+            dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         // The API client, usable from Swift without Lua.
         .target(
             name: "Telnyx",
@@ -62,7 +66,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // What the sandbox's and `serve`'s HTTP servers share: the slow-client guard, the request reader.
         .target(
@@ -75,19 +78,18 @@ let package = Package(
         .target(
             name: "TelnyxEvents",
             dependencies: [
-                "Telnyx", "ServerSupport",
+                "Telnyx", "ServerSupport", "SignatureCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The embeddable Lua host.
         .target(
             name: "TelnyxLua",
             dependencies: [
                 "Telnyx", "TelnyxEvents", "LuaShims", "CLua", "CTelnyxStdlib", "CConfinement", "CMemoryBudget",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SignatureCrypto",
             ]),
         // The Telnyx API simulator.
         .target(
@@ -95,7 +97,7 @@ let package = Package(
             dependencies: [
                 "Telnyx", "ServerSupport", "HTTP1Client",
                 // Simulation/: signed webhooks and TeXML fetches (outgoing HTTP), Ed25519 keys.
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SignatureCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -151,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "TelnyxSandboxTests",
             dependencies: [
-                "TelnyxSandbox", "Telnyx",
+                "TelnyxSandbox", "Telnyx", "SignatureCrypto",
                 // WebhookReceiver verifies every signature with the sandbox's public key.
                 .product(name: "Crypto", package: "swift-crypto"),
                 "HTTP1Client",
@@ -172,3 +174,4 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+

@@ -62,7 +62,9 @@ public struct ConfinementPolicy: Sendable {
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), file) != nil {
             let text = cText(line)
-            guard let slash = text.firstIndex(of: "/"), text.contains(".so") else { continue }
+            // A mapped shared library: its path names `.so`.
+            let isLibrary = text.utf8.indices.contains { text.utf8[$0...].starts(with: ".so".utf8) }
+            guard let slash = text.firstIndex(of: "/"), isLibrary else { continue }
             let path = text[slash...].prefix { $0 != "\n" }
             if let last = path.lastIndex(of: "/") { folders.insert(String(path[..<last])) }
         }

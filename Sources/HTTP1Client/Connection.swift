@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One kept-alive HTTP/1.1 connection: a channel whose pipeline is [TLS], the HTTP/1.1 codec
 /// and `ResponseReader`. It runs one exchange at a time; between exchanges it waits in the
@@ -142,8 +143,7 @@ final class ResponseReader: ChannelInboundHandler, RemovableChannelHandler, @unc
             if error == .invalidEOFState { return .connectionClosed }
             return .malformedResponse("\(error)")
         }
-        let text = String(describing: type(of: error))
-        if text.contains("SSL") || text.contains("TLS") || text.contains("BoringSSL") { return .tls("\(error)") }
+        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError { return .tls("\(error)") }
         if let error = error as? ChannelError, case .eof = error { return .connectionClosed }
         return .connectFailed("\(error)")
     }

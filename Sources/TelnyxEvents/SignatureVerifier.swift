@@ -1,4 +1,4 @@
-import Crypto
+import SignatureCrypto
 import Telnyx
 
 /// Checks a request the way Telnyx signs it: Ed25519 over `telnyx-timestamp + "|" + raw body`,
@@ -15,15 +15,17 @@ public struct SignatureVerifier: Sendable {
         public var description: String { reason }
     }
 
-    /// The key's 32 raw bytes (swift-crypto's key type is not Sendable; rebuilding it is cheap).
+    /// The key's 32 raw bytes.
     private let keyBytes: [UInt8]
     private let tolerance: Double
 
     /// A verifier for `publicKey` (32 raw bytes); throws when the bytes are not an Ed25519 key,
     /// or are a point of small order, for which one forged signature verifies any message.
     public init(publicKey: [UInt8], tolerance: Double = 300) throws {
-        let key = try Curve25519.Signing.PublicKey(rawRepresentation: publicKey)
-        if Self.isSmallOrder(publicKey) || Self.acceptsForgery(key) {
+        guard publicKey.count == 32 else {
+            throw Refusal(code: "bad_key", reason: "an Ed25519 public key is 32 bytes, not \(publicKey.count)")
+        }
+        if Self.isSmallOrder(publicKey) || Self.acceptsForgery(publicKey) {
             throw Refusal(code: "weak_key", reason: "the public key is a point of small order, for which signatures can be forged")
         }
         keyBytes = publicKey
@@ -51,9 +53,9 @@ public struct SignatureVerifier: Sendable {
 
     /// Whether the signature (R = the identity, S = 0) verifies any of 64 fixed messages: it
     /// does for a small-order key on one message in eight at least; never for a sound key.
-    private static func acceptsForgery(_ key: Curve25519.Signing.PublicKey) -> Bool {
+    private static func acceptsForgery(_ key: [UInt8]) -> Bool {
         let forged = [UInt8]([0x01] + Array(repeating: 0, count: 63))
-        return (0..<64).contains { key.isValidSignature(forged, for: Array("telnyx-lua key check \($0)".utf8)) }
+        return (0..<64).contains { Ed25519.verify(forged, of: Array("telnyx-lua key check \($0)".utf8), publicKey: key) }
     }
 
     /// A public key as Telnyx shows it (base64 of 32 bytes), or nil with what is wrong.
@@ -90,9 +92,7 @@ public struct SignatureVerifier: Sendable {
         var message = Array(timestamp.utf8)
         message.append(UInt8(ascii: "|"))
         message.append(contentsOf: body)
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes),
-            key.isValidSignature(signature, for: message)
-        else {
+        guard Ed25519.verify(signature, of: message, publicKey: keyBytes) else {
             return Refusal(code: "bad_signature", reason: "signature does not match (body or timestamp altered, or another key)")
         }
         return nil

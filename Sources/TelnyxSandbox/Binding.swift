@@ -41,7 +41,7 @@ struct Binding: Sendable {
     /// The key of the collection whose records `{parameter}` names in `route`
     /// (`/texml/Accounts/{account_sid}/Calls/{call_sid}`, `call_sid` -> `/texml/Accounts/{account_sid}/Calls`).
     static func collectionKey(route: String, parameter: String) -> String? {
-        guard let range = route.firstRange(of: "{" + parameter + "}") else { return nil }
+        guard let range = route.range(ofText: "{" + parameter + "}") else { return nil }
         return split(String(route[..<range.upperBound])).key
     }
 
@@ -56,7 +56,7 @@ struct Binding: Sendable {
             let isList: Bool
             switch endpoint.result {
             case .page, .texml: isList = true
-            default: isList = name.contains("list") || name.hasPrefix("retrieve_")
+            default: isList = name.contains(text: "list") || name.hasPrefix("retrieve_")
             }
             action = isList ? .list : nil
         case ("POST", false):

@@ -18,7 +18,7 @@ enum Filters {
         for (key, condition) in filter {
             let field = field(key)
             guard let value = record[field] else { continue }
-            if !test(value, condition, containsByDefault: key.contains("phone_number")) { return false }
+            if !test(value, condition, containsByDefault: key.contains(text: "phone_number")) { return false }
         }
         return true
     }
@@ -30,7 +30,7 @@ enum Filters {
                 guard let wanted = text(operand) else { continue }
                 switch op {
                 case "eq": if !compare(value, { $0 == wanted }) { return false }
-                case "contains": if !compare(value, { $0.contains(wanted) }) { return false }
+                case "contains": if !compare(value, { $0.contains(text: wanted) }) { return false }
                 case "starts_with": if !compare(value, { $0.hasPrefix(wanted) }) { return false }
                 case "ends_with": if !compare(value, { $0.hasSuffix(wanted) }) { return false }
                 default: continue
@@ -44,7 +44,7 @@ enum Filters {
             // A comma list means "any of" (filter[status]=active,deleted).
             let choices = wanted.split(separator: ",").map(String.init)
             return compare(value) { candidate in
-                choices.contains { containsByDefault ? candidate.contains($0) : candidate == $0 }
+                choices.contains { containsByDefault ? candidate.contains(text: $0) : candidate == $0 }
             }
         }
     }

@@ -176,7 +176,7 @@ struct ResponseFactory: Sendable {
             if let inner = s["items"], !items.allSatisfy({ conforms($0, inner, depth: depth + 1) }) { return false }
         case .string(let text):
             if s["format"] == "uuid" && text.count != 36 { return false }
-            if s["format"] == "date-time" && !text.contains("T") { return false }
+            if s["format"] == "date-time" && !text.contains(text: "T") { return false }
         default: break
         }
         return true
@@ -260,6 +260,6 @@ struct ResponseFactory: Sendable {
     }
 
     private func isPhoneNumber(_ name: String) -> Bool {
-        name.contains("phone_number") || name == "to" || name == "from" || name == "number"
+        name.contains(text: "phone_number") || name == "to" || name == "from" || name == "number"
     }
 }

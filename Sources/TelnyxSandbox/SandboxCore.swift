@@ -83,7 +83,7 @@ final class SandboxCore: Sendable {
 
         var body: JSONValue?
         let contentType = request.header("content-type")?.lowercased() ?? ""
-        let isJSON = contentType.isEmpty || contentType.contains("json")
+        let isJSON = contentType.isEmpty || contentType.contains(text: "json")
         if !request.body.isEmpty && isJSON {
             do {
                 body = try JSONValue.parse(request.body)
@@ -141,7 +141,7 @@ final class SandboxCore: Sendable {
         case .binary:
             var rng = SplitMix(stableHash(seed, endpoint.fullName, path))
             let bytes = (0..<256).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-            let type = endpoint.contentType.contains("json") ? "application/octet-stream" : endpoint.contentType
+            let type = endpoint.contentType.contains(text: "json") ? "application/octet-stream" : endpoint.contentType
             return Reply(status: endpoint.status, contentType: type, body: bytes)
         default:
             var rng = SplitMix(stableHash(seed, endpoint.fullName, path))

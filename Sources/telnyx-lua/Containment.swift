@@ -36,12 +36,12 @@ enum Containment {
     static func port(of baseURL: String) throws -> UInt16 {
         let lower = baseURL.lowercased()
         let defaultPort: UInt16 = lower.hasPrefix("https://") ? 443 : 80
-        guard let schemeEnd = baseURL.firstRange(of: "://") else {
+        guard let schemeEnd = baseURL.range(ofText: "://") else {
             throw Options.UsageError(description: "--safe: cannot read the API's address from '\(baseURL)'")
         }
         let authority = baseURL[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         let hostPort = authority.split(separator: "@").last ?? authority[...]
-        if hostPort.hasSuffix("]") || !hostPort.contains(":") { return defaultPort }
+        if hostPort.hasSuffix("]") || !hostPort.contains(text: ":") { return defaultPort }
         guard let colon = hostPort.lastIndex(of: ":"), let port = UInt16(hostPort[hostPort.index(after: colon)...]) else {
             throw Options.UsageError(description: "--safe: cannot read the API's port from '\(baseURL)'")
         }

@@ -119,7 +119,7 @@ enum SecretForms {
     static func upperHexEscapes(_ json: String) -> String {
         var out = ""
         var rest = Substring(json)
-        while let range = rest.firstRange(of: "\\u") {
+        while let range = rest.range(ofText: "\\u") {
             out += rest[..<range.upperBound]
             rest = rest[range.upperBound...]
             let hex = rest.prefix(4)

@@ -24,7 +24,7 @@ public struct Redactor: Sendable {
     /// The text with every occurrence of a secret masked.
     public func redact(_ text: String) -> String {
         var out = text
-        for secret in secrets where out.contains(secret) {
+        for secret in secrets where out.contains(text: secret) {
             out = out.replacingAll(secret, with: Redactor.mask)
         }
         return out

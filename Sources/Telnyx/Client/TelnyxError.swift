@@ -141,7 +141,7 @@ extension TelnyxError {
         }
         let parts = details.map { detail -> String in
             var text = detail.detail ?? detail.title ?? "error"
-            if let title = detail.title, let detailText = detail.detail, !detailText.contains(title) {
+            if let title = detail.title, let detailText = detail.detail, !detailText.contains(text: title) {
                 text = "\(title): \(detailText)"
             }
             if let code = detail.code { text += " (code \(code))" }

@@ -114,7 +114,7 @@ final class APILibrary {
         let method = try lua.checkString(1).uppercased()
         let path = try lua.checkString(2)
         guard ["GET", "POST", "DELETE"].contains(method) else { throw lua.argumentError(1, "GET, POST or DELETE expected") }
-        guard path.hasPrefix("/__sandbox/"), !path.contains("{"), !path.contains(".."), !path.contains("?") else {
+        guard path.hasPrefix("/__sandbox/"), !path.contains(text: "{"), !path.contains(text: ".."), !path.contains(text: "?") else {
             throw lua.argumentError(2, "a sandbox admin path (/__sandbox/...) expected")
         }
         let body: RequestBody = lua.isNoneOrNil(3) ? .none : .json(Array(try lua.checkString(3).utf8))

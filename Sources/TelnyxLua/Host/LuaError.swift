@@ -44,7 +44,7 @@ public struct LuaError: Error, CustomStringConvertible {
     static func userFrames(_ traceback: String) -> String {
         traceback.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
             let frame = line.drop { $0 == "\t" }
-            return !frame.hasPrefix("stdlib/telnyx/runtime/") && !(frame.hasPrefix("[C]: in ") && frame.contains("'telnyx.runtime."))
+            return !frame.hasPrefix("stdlib/telnyx/runtime/") && !(frame.hasPrefix("[C]: in ") && frame.contains(text: "'telnyx.runtime."))
         }.joined(separator: "\n")
     }
 

@@ -149,7 +149,7 @@ extension LuaError {
         }
         let text = lua.describe(index)
         let marker = "\nstack traceback:"
-        if let cut = text.utf8.firstRange(of: marker.utf8) {
+        if let cut = text.range(ofText: marker) {
             return LuaError(message: String(text[..<cut.lowerBound]),
                             traceback: LuaError.userFrames(String(text[text.utf8.index(after: cut.lowerBound)...])))
         }

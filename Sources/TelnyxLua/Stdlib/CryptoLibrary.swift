@@ -1,5 +1,5 @@
 import CLua
-import Crypto
+import SignatureCrypto
 import LuaShims
 import Telnyx
 
@@ -48,13 +48,7 @@ enum CryptoLibrary {
         let key = try rawOrBase64(lua, 1, "public key", length: 32)
         let signature = try rawOrBase64(lua, 2, "signature", length: 64)
         let message = try bytes(lua, 3, "message")
-        let publicKey: Curve25519.Signing.PublicKey
-        do {
-            publicKey = try Curve25519.Signing.PublicKey(rawRepresentation: key)
-        } catch {
-            throw lua.argumentError(1, "public key is not a valid Ed25519 key")
-        }
-        lua.push(publicKey.isValidSignature(signature, for: message))
+        lua.push(Ed25519.verify(signature, of: message, publicKey: key))
         return 1
     }
 

@@ -133,9 +133,9 @@ final class DeliveryLog: Sendable {
             let types = type.split(separator: ",").map(String.init)
             guard types.contains(r.event.eventType) else { return false }
         }
-        if let text = filter["webhook"]?["contains"]?.stringValue, !r.event.data.jsonString.contains(text) { return false }
+        if let text = filter["webhook"]?["contains"]?.stringValue, !r.event.data.jsonString.contains(text: text) { return false }
         if let text = filter["attempts"]?["contains"]?.stringValue,
-            !r.attempts.contains(where: { $0.json.jsonString.contains(text) })
+            !r.attempts.contains(where: { $0.json.jsonString.contains(text: text) })
         {
             return false
         }

@@ -148,7 +148,7 @@ final class TeXMLInterpreter: Sendable {
         guard let queue = calls.call(id)?.queue else { return }
         let form = formEncode(fields)
         let isGet = method.uppercased() == "GET"
-        let target = isGet ? url + (url.contains("?") ? "&" : "?") + form : url
+        let target = isGet ? url + (url.contains(text: "?") ? "&" : "?") + form : url
         let sender = self.sender
         queue.enqueue { done in
             sender.send(url: target, method: isGet ? .GET : .POST, body: isGet ? [] : Array(form.utf8),
@@ -218,7 +218,7 @@ final class TeXMLInterpreter: Sendable {
     /// `url` made absolute against `base` (`/path` and relative paths).
     func resolve(_ url: String, against base: String) -> String {
         if url.hasPrefix("http://") || url.hasPrefix("https://") || url.isEmpty { return url.isEmpty ? base : url }
-        guard let schemeEnd = base.firstRange(of: "://") else { return url }
+        guard let schemeEnd = base.range(ofText: "://") else { return url }
         let afterScheme = base[schemeEnd.upperBound...]
         let hostEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
         let origin = String(base[..<hostEnd])

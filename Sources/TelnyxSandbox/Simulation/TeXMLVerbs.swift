@@ -78,13 +78,13 @@ extension TeXMLInterpreter {
         let maximum = Int(verb.attribute("numDigits") ?? "") ?? 128
         let input = (verb.attribute("input") ?? "dtmf").lowercased()
         var digits = ""
-        if input.contains("dtmf") {
+        if input.contains(text: "dtmf") {
             for c in party.digits {
                 if String(c) == finish || digits.count >= maximum { break }
                 if c != "w" { digits.append(c) }
             }
         }
-        let speech = input.contains("speech") ? party.speech : ""
+        let speech = input.contains(text: "speech") ? party.speech : ""
         let kept = digits
         calls.after(promptMs + CallSimulator.digitsMs) { [self] in
             guard calls.call(id)?.alive == true else { return }

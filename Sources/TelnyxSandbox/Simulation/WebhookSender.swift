@@ -59,7 +59,7 @@ final class WebhookSender: Sendable {
         // Never a sandbox's admin API (its own included): a webhook_url must not reset or
         // reconfigure the simulator on behalf of whoever could set the URL.
         let path = parsed.target.prefix { $0 != "?" }
-        if percentDecode(path).contains("__sandbox") { return false }
+        if percentDecode(path).contains(text: "__sandbox") { return false }
         if settings.allowRemote { return true }
         let host = parsed.host.lowercased()
         return host == "localhost" || host.hasPrefix("127.") || host == "::1"

@@ -19,7 +19,7 @@ struct REPLTarget {
 
     /// Whether the URL's host is 127.0.0.1, ::1 or localhost.
     static func isLoopback(_ url: String) -> Bool {
-        guard let schemeEnd = url.firstRange(of: "://") else { return false }
+        guard let schemeEnd = url.range(ofText: "://") else { return false }
         var rest = url[schemeEnd.upperBound...]
         if let at = rest.firstIndex(of: "@") { rest = rest[rest.index(after: at)...] }
         let host: Substring

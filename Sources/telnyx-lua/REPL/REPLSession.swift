@@ -201,7 +201,7 @@ final class REPLSession {
         if !message.hasPrefix("stdlib/telnyx/") {
             frames = Array(frames.drop { $0.trimmingPrefix("\t").hasPrefix("stdlib/telnyx/") })
         }
-        if frames.allSatisfy({ $0.contains("in main chunk") }) { return nil }
+        if frames.allSatisfy({ $0.contains(text: "in main chunk") }) { return nil }
         var kept = Array(frames.prefix(8))
         if frames.count > kept.count { kept.append("\t...(\(frames.count - kept.count) more)") }
         return "stack traceback:\n" + kept.joined(separator: "\n")
