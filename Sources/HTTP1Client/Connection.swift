@@ -30,8 +30,11 @@ final class Connection: @unchecked Sendable {
     }
 
     private func send(_ exchange: ExchangeRun) {
+        // The server closed this idle connection and its close is not processed yet: nothing
+        // was sent, so the request looks for another connection (this one leaves the pool when
+        // its close is).
         guard channel.isActive else {
-            exchange.fail(.connectionClosed)
+            if exchange.detach() { pool.acquire(for: exchange, origin: origin) }
             return
         }
         current = exchange
@@ -107,7 +110,6 @@ final class ResponseReader: ChannelInboundHandler, RemovableChannelHandler, @unc
                 keepAlive = head.isKeepAlive
                 // An interim 1xx response never reaches here: the decoder drops it.
                 if try exchange.redirect(status: Int(head.status.code), headers: head.headers) { return }
-                exchange.sinkStarted = true
                 try exchange.sink.head(status: Int(head.status.code), headers: head.headers)
             case .body(let part):
                 if exchange.discardingRedirect == nil { try exchange.sink.body(part) }

@@ -46,8 +46,6 @@ final class ExchangeRun: @unchecked Sendable {
     private var redirects = 0
     /// Set while a redirect's body is read and thrown away (on the connection's loop).
     var discardingRedirect: HTTP1URL?
-    /// Whether the sink saw the head (on the connection's loop).
-    var sinkStarted = false
 
     init(request: HTTP1Request, url: HTTP1URL, sink: any ResponseSink, loop: any EventLoop, client: HTTP1Client,
          completion: @escaping @Sendable (Result<Void, HTTP1Error>) -> Void) {
@@ -78,8 +76,9 @@ final class ExchangeRun: @unchecked Sendable {
         }
     }
 
-    /// Back to waiting, for the next hop of a redirect.
-    private func detach() -> Bool {
+    /// Back to waiting: for the next hop of a redirect, or to find another connection when the
+    /// one it was given closed before the request went out.
+    func detach() -> Bool {
         phase.withLockedValue { phase in
             guard case .running = phase else { return false }
             phase = .waiting

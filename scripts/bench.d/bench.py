@@ -66,12 +66,14 @@ def concurrent(n, concurrency):
 
         async def retrieve(id):
             async with limit:
-                return await client.phone_numbers.retrieve(id)
+                record = await client.phone_numbers.retrieve(id)
+                assert record.data.id == id
+                return record.data.id
 
         t0 = time.perf_counter()
         results = await asyncio.gather(*(retrieve(ids[i % len(ids)]) for i in range(n)))
         seconds = time.perf_counter() - t0
-        assert len(results) == n and all(r.data.id for r in results)
+        assert results == [ids[i % len(ids)] for i in range(n)]
         return seconds
 
     seconds = asyncio.run(run())

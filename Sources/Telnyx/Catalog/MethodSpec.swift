@@ -110,15 +110,7 @@ public struct MethodSpec: Sendable {
     public let bodySpread: String?
 
     /// The path parameters in route order.
-    public var pathParamNames: [String] {
-        var names: [String] = []
-        var rest = route[...]
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            names.append(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return names
-    }
+    public let pathParamNames: [String]
 
     /// Decodes one catalog line; nil when a required key is missing or malformed.
     public init?(json: JSONValue) {
@@ -156,5 +148,20 @@ public struct MethodSpec: Sendable {
             .compactMap { key, value in value.stringValue.map { (key, $0) } }
         self.bodyParam = m["body_param"]?.stringValue
         self.bodySpread = m["body_spread"]?.stringValue
+        self.pathParamNames = Self.parameterNames(in: route)
+    }
+
+    /// The `{name}`s of a route, in order; found once, when the method is decoded (every call
+    /// needs them).
+    private static func parameterNames(in route: String) -> [String] {
+        var names: [String] = []
+        var rest = route.utf8[...]
+        while let open = rest.firstIndex(of: UInt8(ascii: "{")),
+            let close = rest[open...].firstIndex(of: UInt8(ascii: "}"))
+        {
+            names.append(String(decoding: rest[rest.index(after: open)..<close], as: UTF8.self))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
     }
 }

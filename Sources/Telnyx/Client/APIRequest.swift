@@ -159,8 +159,15 @@ public struct APIResponse: Sendable {
 
     /// The first value of a header, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.0.lowercased() == lower }?.1
+        headers.first { Self.sameName($0.0, name) }?.1
+    }
+
+    /// Header names compared without case, byte by byte (no lowercased copies: this runs for
+    /// every response).
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        }
     }
 
     /// The `Content-Type` header, e.g. `application/json; charset=utf-8`.
@@ -171,9 +178,12 @@ public struct APIResponse: Sendable {
 
     /// Whether the body is JSON, judged from the content type (`application/json`, `+json`).
     public var isJSON: Bool {
-        guard let type = contentType?.lowercased() else { return false }
-        let bare = type.split(separator: ";").first.map { String($0).filter { !$0.isWhitespace } } ?? ""
-        return bare == "application/json" || bare.hasSuffix("+json")
+        guard let type = contentType else { return false }
+        // The media type: before any `;`, without blanks, lowercased; on bytes, for every response.
+        let bare = type.utf8.prefix { $0 != UInt8(ascii: ";") }
+            .filter { $0 != 0x20 && $0 != 0x09 }
+            .map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        return bare.elementsEqual("application/json".utf8) || bare.reversed().starts(with: "nosj+".utf8)
     }
 
     /// The body parsed as JSON; an empty body is `null` (204 No Content). A body that is not

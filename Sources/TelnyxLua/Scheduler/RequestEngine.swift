@@ -29,6 +29,7 @@ final class RequestEngine: @unchecked Sendable {
     /// Measured side by side (docs/benchmarks.md): 50 µs gained nothing, 200 µs to 1 ms about
     /// doubled sequential calls against a loopback server.
     static let spinSeconds = 0.000_5
+    static let spinWhenAtMost = 2
 
     /// Starts `request` on `client`; returns its id. `hold` (the body's share of the memory
     /// budget) lives until the request is done.
@@ -74,8 +75,10 @@ final class RequestEngine: @unchecked Sendable {
     func poll(timeout: Double) -> [Int] {
         let now = monotonicSeconds()
         let deadline = now + max(0, timeout)
-        // Requests in flight: watch for the first answer a moment before sleeping.
-        if parked.load(ordering: .acquiring) == 0 && runningCount > 0 {
+        // One or two requests in flight (calls one after another, a page and its prefetch):
+        // watch for the answer a moment before sleeping. With more, throughput counts, not the
+        // latency of one answer, and a spinning thread would take a core from the event loops.
+        if parked.load(ordering: .acquiring) == 0 && (1...Self.spinWhenAtMost).contains(runningCount) {
             let spinEnd = min(deadline, now + Self.spinSeconds)
             while parked.load(ordering: .acquiring) == 0 && monotonicSeconds() < spinEnd {}
         }
