@@ -240,8 +240,10 @@ final class RequestRun: @unchecked Sendable {
 
     private func finish(_ result: Result<APIResponse, TelnyxError>) {
         guard handle.markFinished() else { return }
-        transport.release()
+        let alone = transport.release()
         completion(result)
+        // Calls made one after another: the next one usually comes within microseconds.
+        if alone && loop.inEventLoop { transport.linger(on: loop) }
     }
 
     static let cancelled = TelnyxError(kind: .cancelled, message: "request cancelled")

@@ -55,7 +55,7 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
         let run = RequestRun(
             request, overrides: overrides, on: loop, client: self, transport: transport, oauth: oauth,
             completion: completion)
-        loop.execute { run.begin() }
+        transport.submit(on: loop) { run.begin() }
         return run.handle
     }
 

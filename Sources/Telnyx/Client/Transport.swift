@@ -33,6 +33,7 @@ final class HTTPTransport: Sendable {
             connectTimeout: .milliseconds(Clamp.milliseconds(connectTimeout)), idleTimeout: .seconds(60),
             maxConnectionsPerHost: maxConnectionsPerHost))
         loops = Array(client.group.makeIterator())
+        handoffs = loops.map { _ in NIOLockedValueBox(Handoff()) }
     }
 
     /// Starts one request and reads the whole response, within `timeout` seconds in all;
@@ -43,7 +44,7 @@ final class HTTPTransport: Sendable {
     /// Why callbacks and not `async`: a call from Lua then costs two thread hops (the Lua thread
     /// hands the request to an event loop, the loop wakes the Lua thread with the answer), where
     /// a Swift task per request added hops to the concurrency pool and back: 19 to 21 context
-    /// switches per call before, 3.5 now (docs/benchmarks.md).
+    /// switches per call before, 2.5 now (docs/benchmarks.md).
     @discardableResult
     func start(
         method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double,
@@ -85,8 +86,59 @@ final class HTTPTransport: Sendable {
         return loops[running % loops.count]
     }
 
-    /// Ends what `reserveLoop` counted.
-    func release() { inFlight.withLockedValue { $0 -= 1 } }
+    /// Ends what `reserveLoop` counted; true when nothing else is in flight.
+    @discardableResult
+    func release() -> Bool { inFlight.withLockedValue { count in
+        count -= 1
+        return count == 0
+    } }
+
+    /// Per loop: whether the loop is lingering for the next request (`linger`), and the request
+    /// handed to it meanwhile.
+    private struct Handoff {
+        var lingering = false
+        var work: (@Sendable () -> Void)?
+    }
+
+    private let handoffs: [NIOLockedValueBox<Handoff>]
+
+    /// Runs `work` on `loop`: handed straight to the loop when it is lingering for it, else
+    /// queued with `execute` (which must wake the loop: a write to its eventfd and, on the loop's
+    /// side, a context switch).
+    func submit(on loop: any EventLoop, _ work: @escaping @Sendable () -> Void) {
+        let index = loops.firstIndex { $0 === loop } ?? 0
+        let taken = handoffs[index].withLockedValue { handoff -> Bool in
+            guard handoff.lingering, handoff.work == nil else { return false }
+            handoff.work = work
+            return true
+        }
+        if !taken { loop.execute(work) }
+    }
+
+    /// How long a loop that just answered the only request in flight waits, awake, for the
+    /// next one: a script calling one request after another sends it within this time, and
+    /// the loop then needs no wake-up.
+    static let lingerSeconds = 0.000_15
+
+    /// Called on `loop` right after the answer to the only request in flight was handed over:
+    /// watches for the next request `lingerSeconds`, and runs it here if it comes.
+    func linger(on loop: any EventLoop) {
+        guard let index = loops.firstIndex(where: { $0 === loop }) else { return }
+        let box = handoffs[index]
+        box.withLockedValue { $0.lingering = true }
+        let end = NIODeadline.now() + .nanoseconds(Int64(Self.lingerSeconds * 1e9))
+        var work: (@Sendable () -> Void)?
+        while true {
+            let done = NIODeadline.now() >= end
+            work = box.withLockedValue { handoff in
+                if handoff.work != nil || done { handoff.lingering = false }
+                defer { if handoff.work != nil { handoff.work = nil } }
+                return handoff.work
+            }
+            if work != nil || done { break }
+        }
+        work?()
+    }
 
     /// Maps transport failures onto the SDK's error classes: timeouts, cancellation, a refused
     /// body, and every other failure to reach or hear from the server as a connection error.
