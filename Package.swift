@@ -62,7 +62,6 @@ let package = Package(
             dependencies: [
                 "CTelnyxCatalog", "CMemoryBudget", "HTTP1Client",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

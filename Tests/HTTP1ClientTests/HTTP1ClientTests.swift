@@ -25,6 +25,16 @@ import Testing
         }
     }
 
+    /// Polls `condition` every 10 ms, for 30 s at most.
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        var polls = 0
+        while !condition() && polls < 3000 {
+            try await Task.sleep(for: .milliseconds(10))
+            polls += 1
+        }
+        try #require(condition(), "timed out waiting")
+    }
+
     @Test func callsOneAfterAnotherKeepOneConnection() async throws {
         let server = try await ScriptedServer { request, index in .send(response(200, "answer \(index) to \(request.target)")) }
         let client = HTTP1Client()
@@ -42,6 +52,7 @@ import Testing
     @Test func theConnectionLimitHoldsAndEveryWaitingRequestIsServed() async throws {
         let server = try await ScriptedServer { request, _ in .delayed(0.05, response(200, request.target)) }
         let client = HTTP1Client(configuration: .init(maxConnectionsPerHost: 3))
+        let started = ContinuousClock.now
         let answers = try await withThrowingTaskGroup(of: String.self) { group in
             for index in 0..<30 {
                 group.addTask {
@@ -51,8 +62,10 @@ import Testing
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(Set(answers) == Set((0..<30).map { "/\($0)" }))
-        #expect(server.connections == 3)
-        #expect(server.mostOpenAtOnce == 3)
+        // Never more than three at once: 30 answers of 50 ms each over three connections take
+        // 0.5 s at least (a lower bound, which a loaded machine cannot break).
+        #expect(server.connections <= 3 && server.mostOpenAtOnce <= 3)
+        #expect(ContinuousClock.now - started >= .milliseconds(500))
         client.shutdown()
         await server.stop()
     }
@@ -129,24 +142,27 @@ import Testing
         await other.stop()
     }
 
-    @Test func aHangingServerMeetsTheDeadline() async throws {
+    /// Without the deadline the call would wait forever: the time limit turns that into a failure.
+    @Test(.timeLimit(.minutes(1))) func aHangingServerMeetsTheDeadline() async throws {
         let server = try await ScriptedServer { _, _ in .hang }
         let client = HTTP1Client()
         let started = ContinuousClock.now
         let error = await failure { try await get(client, server.url + "/", timeout: .milliseconds(300)) }
         #expect(error == .deadlineExceeded)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started >= .milliseconds(300))
         client.shutdown()
         await server.stop()
     }
 
     @Test func cancellingAWaitingRequestLeavesTheOthersAlone() async throws {
         let server = try await ScriptedServer { request, _ in
-            request.target == "/slow" ? .delayed(0.4, response(200, "slow")) : .send(response(200, "fast"))
+            request.target == "/slow" ? .delayed(3, response(200, "slow")) : .send(response(200, "fast"))
         }
         let client = HTTP1Client(configuration: .init(maxConnectionsPerHost: 1))
         let slow = Task { try await get(client, server.url + "/slow") }
-        try await Task.sleep(for: .milliseconds(100))
+        // The one connection is busy with /slow (answered 3 s after it arrives) before the
+        // second request is made, so that one can only wait.
+        try await waitUntil { server.requests.count == 1 }
         let waiting = Task { () async -> HTTP1Error? in await failure { try await get(client, server.url + "/waiting") } }
         try await Task.sleep(for: .milliseconds(50))
         waiting.cancel()
@@ -219,10 +235,10 @@ import Testing
     }
 
     @Test func shutdownFailsWhatWaitsAndRefusesWhatComes() async throws {
-        let server = try await ScriptedServer { _, _ in .delayed(0.3, response(200, "late")) }
+        let server = try await ScriptedServer { _, _ in .delayed(3, response(200, "late")) }
         let client = HTTP1Client(configuration: .init(maxConnectionsPerHost: 1))
         let first = Task { try await get(client, server.url + "/1") }
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil { server.requests.count == 1 }
         let second = Task { () async -> HTTP1Error? in await failure { try await get(client, server.url + "/2") } }
         try await Task.sleep(for: .milliseconds(50))
         client.shutdown()

@@ -1,7 +1,6 @@
 import HTTP1Client
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOPosix
 
 /// One HTTP exchange over `HTTP1Client`, with every failure turned into a `TelnyxError`.
 ///
@@ -42,9 +41,10 @@ final class HTTPTransport: Sendable {
     /// failed before it could start (completion has already run).
     ///
     /// Why callbacks and not `async`: a call from Lua then costs two thread hops (the Lua thread
-    /// hands the request to an event loop, the loop wakes the Lua thread with the answer), where
-    /// a Swift task per request added hops to the concurrency pool and back: 19 to 21 context
-    /// switches per call before, 2.5 now (docs/benchmarks.md).
+    /// hands the request to an event loop, the loop hands the answer back), where a Swift task
+    /// per request added hops to the concurrency pool and back: 19 to 21 context switches per
+    /// call then, about one now that neither side sleeps between calls made one after another
+    /// (`linger`, and the Lua thread's spin in RequestEngine; docs/benchmarks.md).
     @discardableResult
     func start(
         method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double,
@@ -88,10 +88,12 @@ final class HTTPTransport: Sendable {
 
     /// Ends what `reserveLoop` counted; true when nothing else is in flight.
     @discardableResult
-    func release() -> Bool { inFlight.withLockedValue { count in
-        count -= 1
-        return count == 0
-    } }
+    func release() -> Bool {
+        inFlight.withLockedValue { count in
+            count -= 1
+            return count == 0
+        }
+    }
 
     /// Per loop: whether the loop is lingering for the next request (`linger`), and the request
     /// handed to it meanwhile.
