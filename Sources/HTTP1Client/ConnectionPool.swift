@@ -181,7 +181,10 @@ final class ConnectionPool: Sendable {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
             }
-        bootstrap.connect(host: origin.host, port: origin.port).whenComplete { result in
+        // An IP address is connected to directly: no resolver thread, no Happy Eyeballs race.
+        let connecting = (try? SocketAddress(ipAddress: origin.host, port: origin.port)).map { bootstrap.connect(to: $0) }
+            ?? bootstrap.connect(host: origin.host, port: origin.port)
+        connecting.whenComplete { result in
             switch result {
             case .success(let channel) where channel.isActive:
                 let connection = Connection(channel: channel, origin: origin, pool: self)

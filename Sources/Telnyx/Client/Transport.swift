@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTP1Client
 import NIOConcurrencyHelpers
 import NIOCore
@@ -138,6 +141,7 @@ final class HTTPTransport: Sendable {
                 return handoff.work
             }
             if work != nil || done { break }
+            sched_yield()  // on a busy machine, let the thread that brings the work run
         }
         work?()
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LuaShims
 import Synchronization
 import Telnyx
@@ -80,7 +83,9 @@ final class RequestEngine: @unchecked Sendable {
         // latency of one answer, and a spinning thread would take a core from the event loops.
         if parked.load(ordering: .acquiring) == 0 && (1...Self.spinWhenAtMost).contains(runningCount) {
             let spinEnd = min(deadline, now + Self.spinSeconds)
-            while parked.load(ordering: .acquiring) == 0 && monotonicSeconds() < spinEnd {}
+            // Yielding between looks: with no other thread waiting for a core it returns at
+            // once; on a busy machine the event loops (which bring the answer) run first.
+            while parked.load(ordering: .acquiring) == 0 && monotonicSeconds() < spinEnd { sched_yield() }
         }
         return condition.locked {
             defer { woken = false }
