@@ -43,7 +43,7 @@ final class Connection: @unchecked Sendable {
         var headers = HTTPHeaders()
         headers.reserveCapacity(request.headers.count + 2)
         headers.add(name: "Host", value: url.hostHeader)
-        for (name, value) in request.headers where !HTTPSyntax.isHost(name) {
+        for (name, value) in request.headers where !HTTPSyntax.sameName(name, "Host") {
             headers.add(name: name, value: value)
         }
         let method = HTTPMethod(rawValue: request.method.uppercased())

@@ -21,8 +21,7 @@ public struct HTTP1Response: Sendable {
 
     /// The first value of header `name` (any case).
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.0.lowercased() == lowered }?.1
+        headers.first { HTTPSyntax.sameName($0.0, name) }?.1
     }
 }
 
@@ -88,9 +87,11 @@ public struct HTTP1URL: Equatable, Sendable {
 
     /// The `Host` header: the port only when it is not the scheme's default; IPv6 in brackets.
     var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        return port == (secure ? 443 : 80) ? name : "\(name):\(port)"
+        port == (secure ? 443 : 80) ? bracketedHost : "\(bracketedHost):\(port)"
     }
+
+    /// The host as a URL writes it: an IPv6 address in brackets.
+    private var bracketedHost: String { host.contains(":") ? "[\(host)]" : host }
 
     /// Parses `url`; throws `.invalidURL` saying what is wrong (never quoting a query, which may
     /// hold a secret). Works on the bytes: this runs for every request.
@@ -158,16 +159,12 @@ public struct HTTP1URL: Equatable, Sendable {
     func resolving(_ location: String) throws(HTTP1Error) -> HTTP1URL {
         let lowered = location.prefix(8).lowercased()
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { return try HTTP1URL(location) }
-        let base = (secure ? "https://" : "http://") + hostHeaderWithPort
+        let base = (secure ? "https://" : "http://") + "\(bracketedHost):\(port)"
         if location.hasPrefix("//") { return try HTTP1URL((secure ? "https:" : "http:") + location) }
         if location.hasPrefix("/") { return try HTTP1URL(base + location) }
         let pathOnly = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
         let folder = pathOnly[...(pathOnly.lastIndex(of: "/") ?? pathOnly.startIndex)]
         return try HTTP1URL(base + folder + location)
-    }
-
-    private var hostHeaderWithPort: String {
-        (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
     }
 
     /// Percent-encodes what a request target cannot carry as it is (`"`, brackets, braces,
@@ -206,8 +203,8 @@ struct Origin: Hashable, Sendable {
 }
 
 /// RFC 9110 tokens (methods, header names) and field values.
-enum HTTPSyntax {
-    static func isToken(_ text: String) -> Bool {
+public enum HTTPSyntax {
+    public static func isToken(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
@@ -219,13 +216,16 @@ enum HTTPSyntax {
         }
     }
 
-    /// Whether a header name is `Host`, in any case (without making a lowercased copy).
-    static func isHost(_ name: String) -> Bool {
-        name.utf8.count == 4 && zip(name.utf8, "host".utf8).allSatisfy { $0 | 0x20 == $1 }
+    /// Whether two header names are the same, ASCII letters compared without case, byte by byte
+    /// (no lowercased copies: this runs for every header of every request and response).
+    public static func sameName(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        }
     }
 
     /// A value that cannot end the header early: no CR, LF or NUL.
-    static func isFieldValue(_ text: String) -> Bool {
+    public static func isFieldValue(_ text: String) -> Bool {
         text.utf8.allSatisfy { $0 != 0x0D && $0 != 0x0A && $0 != 0 }
     }
 }

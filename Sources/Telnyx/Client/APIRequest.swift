@@ -1,3 +1,4 @@
+import HTTP1Client
 /// One API call, before encoding: the Lua layer (or any Swift caller) fills it from the catalog.
 public struct APIRequest: Sendable, CustomStringConvertible {
     /// The HTTP method, upper case: "GET", "POST", "PATCH", "PUT", "DELETE".
@@ -159,15 +160,7 @@ public struct APIResponse: Sendable {
 
     /// The first value of a header, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        headers.first { Self.sameName($0.0, name) }?.1
-    }
-
-    /// Header names compared without case, byte by byte (no lowercased copies: this runs for
-    /// every response).
-    static func sameName(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { x, y in
-            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
-        }
+        headers.first { HTTPSyntax.sameName($0.0, name) }?.1
     }
 
     /// The `Content-Type` header, e.g. `application/json; charset=utf-8`.
