@@ -2,6 +2,13 @@
 // telnyx-lua: the Telnyx API in an embedded Lua 5.4, with a REPL, a script runner and a sandbox.
 import PackageDescription
 
+/// A folder whose `libstdc++.so` is a linker script naming the static archive, searched before
+/// the system's: the release binary then carries the C++ library the Swift runtime uses instead
+/// of loading libstdc++.so, whose loading and symbol binding were a third of start-up
+/// (docs/benchmarks.md). `-lstdc++` comes from the toolchain ahead of any flag given here, so
+/// the search path is the one place to steer it.
+let staticCxx = String(#filePath.dropLast("Package.swift".count)) + "build-support/static-cxx"
+
 let package = Package(
     name: "telnyx-lua",
     platforms: [.macOS(.v13)],
@@ -107,9 +114,12 @@ let package = Package(
             dependencies: ["TelnyxLua", "TelnyxSandbox", "CEditline", "CLua", "LuaShims", "Confinement", "CBuildInfo"],
             // Linked by lld: identical functions whose address is never taken folded into one
             // (generic specialisations often come out the same), and relative relocations packed
-            // (DT_RELR): 1.6 MB less, and fewer relocations to apply at every start (docs/benchmarks.md).
+            // (DT_RELR): 1.6 MB less, and fewer relocations to apply at every start. Its own
+            // symbols are not exported (the static Swift runtime asks for all of them to be): 16,800
+            // names the dynamic loader and the runtime's start-up scanned for nothing.
             linkerSettings: [.unsafeFlags(
-                ["-use-ld=lld", "-Xlinker", "--icf=safe", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+                ["-use-ld=lld", "-Xlinker", "--icf=safe", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                 "-Xlinker", "--no-export-dynamic", "-L" + staticCxx],
                 .when(platforms: [.linux]))]),
         .executableTarget(
             name: "telnyx-sandbox",

@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 import Telnyx
 
-/// What the store would otherwise generate again on every request: the concrete shape of each
+/// What the store would otherwise generate again on every request: the compiled shape of each
 /// schema it renders records with, the generated (schema-driven) part of recently rendered
 /// records, and the envelope and page template of each endpoint.
 ///
@@ -10,12 +10,12 @@ import Telnyx
 /// (docs/benchmarks.md, issue 18). The record cache is bounded: walking a million phone numbers
 /// keeps at most `recordLimit` of them.
 final class RenderCache: Sendable {
-    /// A record schema, resolved once: its concrete form, its properties, and whether it
-    /// accepts properties it does not list.
+    /// A record schema, resolved once: its properties, whether it accepts properties it does
+    /// not list, and its concrete form compiled for generation.
     struct Shape: Sendable {
-        let flat: JSONValue
         let properties: [String: JSONValue]
         let open: Bool
+        let plan: GenerationPlan
     }
 
     private struct RecordKey: Hashable {

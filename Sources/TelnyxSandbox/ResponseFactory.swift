@@ -64,41 +64,9 @@ struct ResponseFactory: Sendable {
         return flat["properties"]?[key]
     }
 
-    /// A value valid against `schema`.
+    /// A value valid against `schema`, drawn from `rng` (compiled and run: `GenerationPlan`).
     func generate(_ schema: JSONValue, rng: inout SplitMix, name: String = "", depth: Int = 0) -> JSONValue {
-        let s = flatten(schema)
-        if let constant = s["const"] { return constant }
-        if let variants = (s["oneOf"] ?? s["anyOf"])?.arrayValue, !variants.isEmpty {
-            // Variants in order (the first is the documented one), each generated alone with the
-            // parent's own properties it does not define itself; the first result valid against
-            // the whole schema wins. Variants overlap or conflict with the parent often enough
-            // that merging blindly produced bodies matching no variant.
-            var fallback: JSONValue?
-            for variant in variants where resolve(variant)["type"]?.stringValue != "null" {
-                var attempt = rng
-                let candidate = generate(merged(variant, into: s), rng: &attempt, name: name, depth: depth)
-                if fallback == nil { fallback = candidate }
-                if conforms(candidate, s) {
-                    rng = attempt
-                    return candidate
-                }
-            }
-            if let fallback { return fallback }
-            return .null
-        }
-        if let values = s["enum"]?.arrayValue {
-            let usable = values.filter { !$0.isNull }
-            if !usable.isEmpty { return usable[rng.below(usable.count)] }
-        }
-        switch typeName(s) {
-        case "object": return object(s, rng: &rng, depth: depth)
-        case "array": return array(s, rng: &rng, name: name, depth: depth)
-        case "integer": return .int(integer(s, rng: &rng))
-        case "number": return .double(Double(integer(s, rng: &rng)) + 0.5)
-        case "boolean": return .bool(rng.next() & 1 == 1)
-        case "null": return .null
-        default: return .string(string(s, rng: &rng, name: name))
-        }
+        plan(schema, name: name, depth: depth).run(&rng, self)
     }
 
     /// The schema's type (the first non-null one), inferred from its keywords when absent.
@@ -154,32 +122,75 @@ struct ResponseFactory: Sendable {
     /// uuid and date-time formats.
     func conforms(_ value: JSONValue, _ schema: JSONValue, depth: Int = 0) -> Bool {
         guard depth < 48 else { return true }
-        let s = resolve(schema)
-        for part in s["allOf"]?.arrayValue ?? [] where !conforms(value, part, depth: depth + 1) { return false }
-        if let variants = (s["oneOf"] ?? s["anyOf"])?.arrayValue, !variants.isEmpty,
+        guard case .object(let members) = resolve(schema) else { return true }
+        // The keywords in one pass over the schema rather than a lookup each: this runs for
+        // every field laid over every record of a page (docs/benchmarks.md).
+        var keywords = Keywords()
+        for (keyword, argument) in members { keywords.take(keyword, argument) }
+        for part in keywords.allOf where !conforms(value, part, depth: depth + 1) { return false }
+        if let variants = keywords.variants, !variants.isEmpty,
             !variants.contains(where: { conforms(value, $0, depth: depth + 1) })
         {
             return false
         }
-        if value.isNull { return s["nullable"] == .bool(true) || s["type"] == nil }
-        if let constant = s["const"], constant != value { return false }
-        if let values = s["enum"]?.arrayValue, !values.contains(value) { return false }
-        let types = s["type"]?.stringValue.map { [$0] } ?? s["type"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        if !types.isEmpty && !types.contains(where: { Self.isOfType(value, $0) }) { return false }
+        if value.isNull { return keywords.nullable || !keywords.hasType }
+        if let constant = keywords.constant, constant != value { return false }
+        if let values = keywords.enumValues, !values.contains(value) { return false }
+        if !keywords.types.isEmpty && !keywords.types.contains(where: { Self.isOfType(value, $0) }) { return false }
         switch value {
-        case .object(let members):
-            for key in s["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where members[key] == nil { return false }
-            for (key, member) in members {
-                if let inner = s["properties"]?[key], !conforms(member, inner, depth: depth + 1) { return false }
+        case .object(let fields):
+            for key in keywords.required where fields[key] == nil { return false }
+            if let properties = keywords.properties {
+                for (key, field) in fields {
+                    if let inner = properties[key], !conforms(field, inner, depth: depth + 1) { return false }
+                }
             }
         case .array(let items):
-            if let inner = s["items"], !items.allSatisfy({ conforms($0, inner, depth: depth + 1) }) { return false }
+            if let inner = keywords.items, !items.allSatisfy({ conforms($0, inner, depth: depth + 1) }) { return false }
         case .string(let text):
-            if s["format"] == "uuid" && text.count != 36 { return false }
-            if s["format"] == "date-time" && !text.contains(text: "T") { return false }
+            if keywords.format == "uuid" && text.count != 36 { return false }
+            if keywords.format == "date-time" && !text.contains(text: "T") { return false }
         default: break
         }
         return true
+    }
+
+    /// What `conforms` reads of a schema object.
+    private struct Keywords {
+        var allOf: [JSONValue] = []
+        var oneOf: JSONValue?
+        var anyOf: JSONValue?
+        var nullable = false
+        var hasType = false
+        var types: [String] = []
+        var constant: JSONValue?
+        var enumValues: [JSONValue]?
+        var required: [String] = []
+        var properties: [String: JSONValue]?
+        var items: JSONValue?
+        var format: String?
+
+        /// `oneOf` when present (an `anyOf` beside it is not read), else `anyOf`.
+        var variants: [JSONValue]? { (oneOf ?? anyOf)?.arrayValue }
+
+        mutating func take(_ keyword: String, _ argument: JSONValue) {
+            switch keyword {
+            case "allOf": allOf = argument.arrayValue ?? []
+            case "oneOf": oneOf = argument
+            case "anyOf": anyOf = argument
+            case "nullable": nullable = argument == .bool(true)
+            case "type":
+                hasType = true
+                types = argument.stringValue.map { [$0] } ?? argument.arrayValue?.compactMap(\.stringValue) ?? []
+            case "const": constant = argument
+            case "enum": enumValues = argument.arrayValue
+            case "required": required = argument.arrayValue?.compactMap(\.stringValue) ?? []
+            case "properties": properties = argument.objectValue
+            case "items": items = argument
+            case "format": format = argument.stringValue
+            default: break
+            }
+        }
     }
 
     private static func isOfType(_ value: JSONValue, _ type: String) -> Bool {
@@ -189,77 +200,5 @@ struct ResponseFactory: Sendable {
             return true
         default: return false
         }
-    }
-
-    private func object(_ s: JSONValue, rng: inout SplitMix, depth: Int) -> JSONValue {
-        var out: [String: JSONValue] = [:]
-        let required = Set((s["required"]?.arrayValue ?? []).compactMap(\.stringValue))
-        // Optional members stop a few levels down: the schemas are recursive in places.
-        let optional = depth < 5
-        for (key, value) in (s["properties"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key })
-        where (optional || required.contains(key)) && !(depth == 0 && key == "errors" && !required.contains(key)) {
-            // An optional top-level `errors` would make a success look like a failure.
-            out[key] = generate(value, rng: &rng, name: key, depth: depth + 1)
-        }
-        return .object(out)
-    }
-
-    private func array(_ s: JSONValue, rng: inout SplitMix, name: String, depth: Int) -> JSONValue {
-        let minimum = Int(s["minItems"]?.intValue ?? 0)
-        var count = depth < 4 ? 1 : 0
-        count = max(count, minimum)
-        if let maximum = s["maxItems"]?.intValue { count = min(count, Int(maximum)) }
-        let items = s["items"] ?? .object([:])
-        return .array((0..<count).map { _ in generate(items, rng: &rng, name: name, depth: depth + 1) })
-    }
-
-    private func integer(_ s: JSONValue, rng: inout SplitMix) -> Int64 {
-        let low = s["minimum"]?.doubleValue.map { Int64($0.rounded(.up)) } ?? 1
-        let high = s["maximum"]?.doubleValue.map { Int64($0.rounded(.down)) } ?? max(low, 1) + 99
-        if let example = s["example"]?.intValue, example >= low, example <= high { return example }
-        guard high > low else { return low }
-        return low + Int64(rng.below(Int(min(high - low + 1, 1_000_000))))
-    }
-
-    private func string(_ s: JSONValue, rng: inout SplitMix, name: String) -> String {
-        var text: String
-        let format = s["format"]?.stringValue ?? ""
-        switch format {
-        case "uuid": text = uuidString(rng.next(), rng.next())
-        case "date-time": text = isoDateTime(1_704_067_200 + Int64(rng.below(31_536_000)))
-        case "date": text = isoDate(days: 19_723 + Int64(rng.below(365)))
-        case "email": text = "user\(rng.below(10_000))@example.com"
-        case "uri", "url", "uri-reference": text = "https://example.com/\(hex(rng.next(), width: 8))"
-        case "ipv4": text = "192.0.2.\(rng.below(254) + 1)"
-        case "hostname": text = "host\(rng.below(1000)).example.com"
-        case "binary", "byte": text = "AAAA"
-        default:
-            if let example = s["example"]?.stringValue, !isIdentifier(name) {
-                text = example
-            } else if isPhoneNumber(name) || format == "e164" || format == "phone" {
-                text = "+1" + String(2_000_000_000 + Int64(rng.below(7_999_999_999)))
-            } else if name.hasSuffix("_at") {
-                text = isoDateTime(1_704_067_200 + Int64(rng.below(31_536_000)))
-            } else if isIdentifier(name) {
-                text = uuidString(rng.next(), rng.next())
-            } else {
-                text = (name.isEmpty ? "value" : name) + "-" + hex(rng.next(), width: 6)
-            }
-        }
-        if let minimum = s["minLength"]?.intValue, text.count < minimum {
-            text += String(repeating: "x", count: Int(minimum) - text.count)
-        }
-        if let maximum = s["maxLength"]?.intValue, text.count > maximum {
-            text = String(text.prefix(Int(maximum)))
-        }
-        return text
-    }
-
-    private func isIdentifier(_ name: String) -> Bool {
-        name == "id" || name.hasSuffix("_id")
-    }
-
-    private func isPhoneNumber(_ name: String) -> Bool {
-        name.contains(text: "phone_number") || name == "to" || name == "from" || name == "number"
     }
 }

@@ -216,12 +216,13 @@ final class Store: Sendable {
         let shape = cache.shape(schemaName) {
             let flat = factory.concrete(schema)
             return RenderCache.Shape(
-                flat: flat, properties: flat["properties"]?.objectValue ?? [:],
-                open: flat["additionalProperties"] != nil && flat["additionalProperties"] != .bool(false))
+                properties: flat["properties"]?.objectValue ?? [:],
+                open: flat["additionalProperties"] != nil && flat["additionalProperties"] != .bool(false),
+                plan: factory.plan(flat))
         }
         let generated = cache.record(schemaName, base: base) {
             var rng = SplitMix(base)
-            return factory.generate(shape.flat, rng: &rng)
+            return shape.plan.run(&rng, factory)
         }
         guard case .object(var out) = generated else { return .object(fields) }
         for (k, v) in fields {

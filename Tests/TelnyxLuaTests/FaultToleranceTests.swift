@@ -115,7 +115,7 @@ struct FaultToleranceTests {
         let result = try await runLua(Self.callTwice, against: server)
         #expect(server.count == 4)
         await server.stop()
-        #expect(result[1] == .string("APIConnectionError"))
+        #expect(result[1] == .string("APIConnectionError"), "\(result)")
         #expect(result[2].stringValue?.hasPrefix("Connection error") == true)
         #expect(result[5] == .boolean(true))
     }

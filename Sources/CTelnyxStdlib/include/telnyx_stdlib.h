@@ -8,6 +8,8 @@ typedef struct {
     const char *name;    // module name for require, e.g. "telnyx.csv"
     const char *source;  // Lua source text
     size_t length;       // bytes in source
+    const char *bytecode;     // the source precompiled (string.dump, debug info kept), or empty
+    size_t bytecode_length;   // bytes in bytecode; 0 when there is none
 } telnyx_stdlib_module;
 
 /// All bundled modules; *count receives how many.

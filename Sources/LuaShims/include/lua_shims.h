@@ -36,6 +36,9 @@ static inline int tl_getmetatable_named(lua_State *L, const char *name) {
 static inline int tl_loadbuffer(lua_State *L, const char *buf, size_t size, const char *name) {
     return luaL_loadbuffer(L, buf, size, name);
 }
+static inline int tl_loadbuffer_mode(lua_State *L, const char *buf, size_t size, const char *name, const char *mode) {
+    return luaL_loadbufferx(L, buf, size, name, mode);
+}
 static inline int tl_loadfile(lua_State *L, const char *path) { return luaL_loadfile(L, path); }
 static inline int tl_yield(lua_State *L, int n) { return lua_yield(L, n); }
 static inline int tl_lua_version_num(void) { return LUA_VERSION_NUM; }

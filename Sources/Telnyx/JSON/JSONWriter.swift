@@ -25,7 +25,7 @@ public struct JSONWriter {
             // (code point order), not with String's `<`, whose Unicode-aware comparison was a
             // third of the sandbox's time per page; the two orders differ only for keys that are
             // not in normal form C.
-            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            let sorted = members.sorted { Self.precedes($0.key, $1.key) }
             for (i, member) in sorted.enumerated() {
                 if i > 0 { bytes.append(UInt8(ascii: ",")) }
                 writeString(member.key)
@@ -36,10 +36,23 @@ public struct JSONWriter {
         }
     }
 
+    /// Whether `a` sorts before `b` as UTF-8 bytes, compared in place (the generic
+    /// `lexicographicallyPrecedes` on the UTF-8 views was a tenth of a sandbox page's time).
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                let common = min(x.count, y.count)
+                for i in 0..<common where x[i] != y[i] { return x[i] < y[i] }
+                return x.count < y.count
+            }
+        }
+        return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
     public mutating func writeNull() { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
 
     public mutating func writeBool(_ value: Bool) {
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
     }
 
     public mutating func writeInt(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }

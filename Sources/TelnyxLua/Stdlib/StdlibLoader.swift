@@ -61,12 +61,20 @@ enum StdlibLoader {
     /// The names of all bundled modules (for `help` and completion).
     static var moduleNames: [String] { modules.map(\.name) }
 
-    private static var modules: [(name: String, source: UnsafeBufferPointer<CChar>)] {
+    struct BundledModule {
+        let name: String
+        let source: UnsafeBufferPointer<CChar>
+        let bytecode: UnsafeBufferPointer<CChar>
+    }
+
+    static var modules: [BundledModule] {
         var count = 0
         let table = telnyx_stdlib_modules(&count)!
         return (0..<count).map { i in
             let m = table[i]
-            return (String(cString: m.name), UnsafeBufferPointer(start: m.source, count: m.length))
+            return BundledModule(
+                name: String(cString: m.name), source: UnsafeBufferPointer(start: m.source, count: m.length),
+                bytecode: UnsafeBufferPointer(start: m.bytecode, count: m.bytecode_length))
         }
     }
 
@@ -74,9 +82,26 @@ enum StdlibLoader {
     private static func searchBundled(_ lua: Lua) throws -> Int32 {
         let name = try lua.checkString(1)
         guard let module = modules.first(where: { $0.name == name }) else { return 0 }
-        let status = tl_loadbuffer(lua.state, module.source.baseAddress, module.source.count, "@stdlib/\(name.split(separator: ".").joined(separator: "/")).lua")
-        if status != LUA_OK { throw LuaError.raiseValue() }
+        let chunkName = "@stdlib/\(name.split(separator: ".").joined(separator: "/")).lua"
+        try load(source: module.source, bytecode: module.bytecode, as: chunkName, on: lua)
         lua.push(":bundled:")
         return 2
+    }
+
+    /// Pushes the chunk, from its precompiled form when this Lua accepts it (compiling the source
+    /// was most of start-up), else compiled from the source (a Lua with another bytecode format).
+    /// Returns whether the bytecode was used; throws the source's syntax error.
+    @discardableResult
+    static func load(
+        source: UnsafeBufferPointer<CChar>, bytecode: UnsafeBufferPointer<CChar>, as chunkName: String, on lua: Lua
+    ) throws -> Bool {
+        if !bytecode.isEmpty {
+            if tl_loadbuffer_mode(lua.state, bytecode.baseAddress, bytecode.count, chunkName, "b") == LUA_OK { return true }
+            lua.pop(1)
+        }
+        if tl_loadbuffer_mode(lua.state, source.baseAddress, source.count, chunkName, "t") != LUA_OK {
+            throw LuaError.raiseValue()
+        }
+        return false
     }
 }
