@@ -4,7 +4,7 @@ import PackageDescription
 
 /// A folder whose `libstdc++.so` is a linker script naming the static archive, searched before
 /// the system's: the release binary then carries the C++ library the Swift runtime uses instead
-/// of loading libstdc++.so, whose loading and symbol binding were a third of start-up
+/// of loading libstdc++.so, whose symbol binding was most of the dynamic loader's work at start-up
 /// (docs/benchmarks.md). `-lstdc++` comes from the toolchain ahead of any flag given here, so
 /// the search path is the one place to steer it.
 let staticCxx = String(#filePath.dropLast("Package.swift".count)) + "build-support/static-cxx"
@@ -29,8 +29,9 @@ let package = Package(
         .systemLibrary(
             name: "CLua", pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]),
+        // libedit is linked into the executable from its static archives (below), not named here.
         .systemLibrary(
-            name: "CEditline", pkgConfig: "libedit",
+            name: "CEditline",
             providers: [.apt(["libedit-dev"])]),
         // The Lua C API that Swift cannot import (macros) and the trampolines that raise
         // errors and yields on behalf of Swift functions.
@@ -40,7 +41,8 @@ let package = Package(
         .target(name: "CMemoryBudget"),
         // `--safe`'s kernel wall (Landlock, seccomp with Debian's libseccomp-dev) and paths
         // opened beneath the recipe's folder; Confinement is its Swift face.
-        .target(name: "CConfinement", linkerSettings: [.linkedLibrary("seccomp")]),
+        // libseccomp's static archive: one shared library fewer to map and bind at every start.
+        .target(name: "CConfinement", linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libseccomp.a"])]),
         .target(name: "Confinement", dependencies: ["CConfinement"]),
         // Generated data compiled into the binary: the API catalog and the bundled stdlib.
         .target(name: "CTelnyxCatalog"),
@@ -115,11 +117,15 @@ let package = Package(
             // Linked by lld: identical functions whose address is never taken folded into one
             // (generic specialisations often come out the same), and relative relocations packed
             // (DT_RELR): 1.6 MB less, and fewer relocations to apply at every start. Its own
-            // symbols are not exported (the static Swift runtime asks for all of them to be): 16,800
-            // names the dynamic loader and the runtime's start-up scanned for nothing.
+            // symbols are not exported (the static Swift runtime asks for all of them to be): about
+            // 17,000 names the dynamic loader and the runtime's start-up scanned for nothing.
             linkerSettings: [.unsafeFlags(
                 ["-use-ld=lld", "-Xlinker", "--icf=safe", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-                 "-Xlinker", "--no-export-dynamic", "-L" + staticCxx],
+                 "-Xlinker", "--no-export-dynamic", "-L" + staticCxx,
+                 // The REPL's libedit and what it needs, from their static archives: four shared
+                 // libraries fewer to map and bind at every start, REPL or not.
+                 "-Xlinker", "-l:libedit.a", "-Xlinker", "-l:libtinfo.a", "-Xlinker", "-l:libbsd.a",
+                 "-Xlinker", "-l:libmd.a"],
                 .when(platforms: [.linux]))]),
         .executableTarget(
             name: "telnyx-sandbox",

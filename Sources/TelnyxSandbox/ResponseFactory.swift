@@ -149,7 +149,7 @@ struct ResponseFactory: Sendable {
             if let inner = keywords.items, !items.allSatisfy({ conforms($0, inner, depth: depth + 1) }) { return false }
         case .string(let text):
             if keywords.format == "uuid" && text.count != 36 { return false }
-            if keywords.format == "date-time" && !text.contains(text: "T") { return false }
+            if keywords.format == "date-time" && !text.utf8.contains(UInt8(ascii: "T")) { return false }
         default: break
         }
         return true
