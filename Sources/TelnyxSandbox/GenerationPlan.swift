@@ -161,7 +161,9 @@ extension ResponseFactory {
         }
     }
 
-    private func member(_ schema: JSONValue, name: String, depth: Int) -> GenerationPlan {
+    /// The plan of an object member or array item: compiled now, or when first run once past
+    /// `maxPlanDepth`.
+    private func memberPlan(_ schema: JSONValue, name: String, depth: Int) -> GenerationPlan {
         depth < Self.maxPlanDepth ? plan(schema, name: name, depth: depth) : .deferred(LazyPlan(schema, name: name, depth: depth))
     }
 
@@ -173,14 +175,14 @@ extension ResponseFactory {
             // An optional top-level `errors` would make a success look like a failure.
             (optional || required.contains(key)) && !(depth == 0 && key == "errors" && !required.contains(key))
         }
-        return .object(members.map { (key: $0.key, plan: member($0.value, name: $0.key, depth: depth + 1)) })
+        return .object(members.map { (key: $0.key, plan: memberPlan($0.value, name: $0.key, depth: depth + 1)) })
     }
 
     private func arrayPlan(_ s: JSONValue, name: String, depth: Int) -> GenerationPlan {
         var count = max(depth < 4 ? 1 : 0, Int(s["minItems"]?.intValue ?? 0))
         if let maximum = s["maxItems"]?.intValue { count = min(count, Int(maximum)) }
         guard count > 0 else { return .value(.array([])) }
-        return .array(count: count, item: member(s["items"] ?? .object([:]), name: name, depth: depth + 1))
+        return .array(count: count, item: memberPlan(s["items"] ?? .object([:]), name: name, depth: depth + 1))
     }
 
     private func integerPlan(_ s: JSONValue, isDouble: Bool) -> GenerationPlan {

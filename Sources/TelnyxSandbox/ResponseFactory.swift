@@ -65,8 +65,8 @@ struct ResponseFactory: Sendable {
     }
 
     /// A value valid against `schema`, drawn from `rng` (compiled and run: `GenerationPlan`).
-    func generate(_ schema: JSONValue, rng: inout SplitMix, name: String = "", depth: Int = 0) -> JSONValue {
-        plan(schema, name: name, depth: depth).run(&rng, self)
+    func generate(_ schema: JSONValue, rng: inout SplitMix) -> JSONValue {
+        plan(schema).run(&rng, self)
     }
 
     /// The schema's type (the first non-null one), inferred from its keywords when absent.
