@@ -18,8 +18,9 @@ indirect enum GenerationPlan: Sendable {
     case variants([LazyPlan], whole: JSONValue)
     /// `enum`: one of the non-null values.
     case pick([JSONValue])
-    /// Members in sorted order (the order their values are drawn in).
-    case object([(key: String, plan: GenerationPlan)])
+    /// Members in sorted order (the order their values are drawn in). `bytesInOrder`: that
+    /// order is also JSONWriter's (UTF-8 byte) order, so `write` can emit them as drawn.
+    case object([Member], bytesInOrder: Bool)
     case array(count: Int, item: GenerationPlan)
     /// `low + below(span)`, as an integer or (for `number`) plus one half.
     case integer(low: Int64, span: Int, isDouble: Bool)
@@ -28,6 +29,22 @@ indirect enum GenerationPlan: Sendable {
     /// Past `ResponseFactory.maxPlanDepth`: compiled when (if ever) reached, so a schema that
     /// requires itself compiles in bounded time.
     case deferred(LazyPlan)
+
+    /// An object member: its name, its plan, and its name as JSON text with the colon.
+    struct Member: Sendable {
+        let key: String
+        let plan: GenerationPlan
+        let keyJSON: [UInt8]
+
+        init(key: String, plan: GenerationPlan) {
+            self.key = key
+            self.plan = plan
+            var writer = JSONWriter()
+            writer.writeString(key)
+            writer.append(UInt8(ascii: ":"))
+            keyJSON = writer.bytes
+        }
+    }
 
     /// How a generated string is made.
     enum StringForm: Sendable {
@@ -56,7 +73,7 @@ indirect enum GenerationPlan: Sendable {
             return fallback ?? .null
         case .pick(let values):
             return values[rng.below(values.count)]
-        case .object(let members):
+        case .object(let members, _):
             var out = [String: JSONValue](minimumCapacity: members.count)
             for member in members { out[member.key] = member.plan.run(&rng, factory) }
             return .object(out)
@@ -71,16 +88,44 @@ indirect enum GenerationPlan: Sendable {
         case .boolean:
             return .bool(rng.next() & 1 == 1)
         case .string(let form, let minLength, let maxLength):
-            var text = form.make(&rng)
-            if let minLength, text.count < minLength {
-                text += String(repeating: "x", count: minLength - text.count)
-            }
-            if let maxLength, text.count > maxLength {
-                text = String(text.prefix(maxLength))
-            }
-            return .string(text)
+            return .string(form.make(&rng, minLength: minLength, maxLength: maxLength))
         case .deferred(let plan):
             return plan.compiled(factory).run(&rng, factory)
+        }
+    }
+
+    /// Writes what `run` returns, drawing the same numbers, as `JSONWriter.write` would write
+    /// it, without building it: a page's records are written straight from their plans, since
+    /// building, sorting and freeing each record's dictionaries was most of a page's time
+    /// (docs/benchmarks.md, issue 18). Variants, enums and constants build their value.
+    func write(_ rng: inout SplitMix, _ factory: ResponseFactory, into out: inout JSONWriter) {
+        switch self {
+        case .object(let members, bytesInOrder: true):
+            out.append(UInt8(ascii: "{"))
+            for (i, member) in members.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.bytes.append(contentsOf: member.keyJSON)
+                member.plan.write(&rng, factory, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case .array(let count, let item):
+            out.append(UInt8(ascii: "["))
+            for i in 0..<count {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(&rng, factory, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .integer(let low, let span, let isDouble):
+            let value = low + Int64(rng.below(span))
+            if isDouble { out.writeDouble(Double(value) + 0.5) } else { out.writeInt(value) }
+        case .boolean:
+            out.writeBool(rng.next() & 1 == 1)
+        case .string(let form, let minLength, let maxLength):
+            out.writeString(form.make(&rng, minLength: minLength, maxLength: maxLength))
+        case .deferred(let plan):
+            plan.compiled(factory).write(&rng, factory, into: &out)
+        case .value, .variants, .pick, .object:
+            out.write(run(&rng, factory))
         }
     }
 }
@@ -109,6 +154,18 @@ final class LazyPlan: Sendable {
 }
 
 extension GenerationPlan.StringForm {
+    /// The string, padded with "x" to `minLength` and cut to `maxLength`.
+    func make(_ rng: inout SplitMix, minLength: Int?, maxLength: Int?) -> String {
+        var text = make(&rng)
+        if let minLength, text.count < minLength {
+            text += String(repeating: "x", count: minLength - text.count)
+        }
+        if let maxLength, text.count > maxLength {
+            text = String(text.prefix(maxLength))
+        }
+        return text
+    }
+
     func make(_ rng: inout SplitMix) -> String {
         switch self {
         case .constant(let text): return text
@@ -175,7 +232,9 @@ extension ResponseFactory {
             // An optional top-level `errors` would make a success look like a failure.
             (optional || required.contains(key)) && !(depth == 0 && key == "errors" && !required.contains(key))
         }
-        return .object(members.map { (key: $0.key, plan: memberPlan($0.value, name: $0.key, depth: depth + 1)) })
+        let plans = members.map { GenerationPlan.Member(key: $0.key, plan: memberPlan($0.value, name: $0.key, depth: depth + 1)) }
+        let bytesInOrder = zip(plans, plans.dropFirst()).allSatisfy { JSONWriter.precedes($0.key, $1.key) }
+        return .object(plans, bytesInOrder: bytesInOrder)
     }
 
     private func arrayPlan(_ s: JSONValue, name: String, depth: Int) -> GenerationPlan {

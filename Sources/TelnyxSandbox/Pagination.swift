@@ -78,33 +78,40 @@ enum Pagination {
         }
     }
 
-    /// The page body: `template` (generated from the list's schema) with the items and the
-    /// scheme's position fields put in. `path` and `query` make TeXML's `next_page_uri`.
+    /// A page without its items, which the store writes into it: `body` with an empty array
+    /// at member `itemsKey`, or (nil) nothing but the items array.
+    struct Frame: Sendable {
+        let body: JSONValue
+        let itemsKey: String?
+    }
+
+    /// The page around `itemCount` items: `template` (generated from the list's schema) with
+    /// the scheme's position fields put in. `path` and `query` make TeXML's `next_page_uri`.
     static func page(
-        scheme: String, itemsKey: String?, template: JSONValue, items: [JSONValue], window: Window, total: Int,
+        scheme: String, itemsKey: String?, template: JSONValue, itemCount: Int, window: Window, total: Int,
         path: String, query: QueryString, nullableNext: Bool
-    ) -> JSONValue {
+    ) -> Frame {
         let totalPages = (total + window.size - 1) / window.size
-        let more = window.offset + items.count < total
+        let more = window.offset + itemCount < total
         var body = template.objectValue ?? [:]
         var meta = body["meta"]?.objectValue ?? [:]
         let nextCursor: JSONValue = .string(encodeCursor(window.offset + window.size))
         switch scheme {
         case "DefaultFlatPaginationTopLevelArray":
-            return .array(items)
+            return Frame(body: .array([]), itemsKey: nil)
         case "PerPagePaginationV2":
-            body["records"] = .array(items)
+            body["records"] = .array([])
             body["page"] = .int(Int64(window.number))
             body["totalRecords"] = .int(Int64(totalPages))
-            return .object(body)
+            return Frame(body: .object(body), itemsKey: "records")
         case "DefaultPaginationForMessagingTollfree":
-            body["records"] = .array(items)
+            body["records"] = .array([])
             body["page"] = .int(Int64(window.number))
             body["total_records"] = .int(Int64(totalPages))
-            return .object(body)
+            return Frame(body: .object(body), itemsKey: "records")
         case "DefaultPaginationForQueues", "texml":
             let key = itemsKey ?? "queues"
-            body[key] = .array(items)
+            body[key] = .array([])
             let pageKey = body["Page"] != nil ? "Page" : "page"
             body[pageKey] = .int(Int64(window.number))
             body["page_size"] = .int(Int64(window.size))
@@ -115,8 +122,8 @@ enum Pagination {
             body["next_page_uri"] = more ? .string(next) : (nullableNext ? .null : .string(""))
             if body["uri"] != nil { body["uri"] = .string(path + (query.pairs.isEmpty ? "" : "?" + query.replacing(pageParam, with: String(window.number)))) }
             if body["start"] != nil { body["start"] = .int(Int64(window.offset)) }
-            if body["end"] != nil { body["end"] = .int(Int64(window.offset + max(items.count - 1, 0))) }
-            return .object(body)
+            if body["end"] != nil { body["end"] = .int(Int64(window.offset + max(itemCount - 1, 0))) }
+            return Frame(body: .object(body), itemsKey: key)
         case "CursorFlatPagination":
             meta["cursor"] = more ? nextCursor : nil
         case "EmailCursorPagination", "EmailBracketCursorPagination":
@@ -132,9 +139,10 @@ enum Pagination {
             meta["total_pages"] = .int(Int64(totalPages))
             meta["total_results"] = .int(Int64(total))
         }
-        body[scheme == "DefaultPaginationForLogMessages" ? "log_messages" : "data"] = .array(items)
+        let key = scheme == "DefaultPaginationForLogMessages" ? "log_messages" : "data"
+        body[key] = .array([])
         body["meta"] = .object(meta)
-        return .object(body)
+        return Frame(body: .object(body), itemsKey: key)
     }
 
     /// Cursors are opaque to callers; inside they are the offset of the next item.

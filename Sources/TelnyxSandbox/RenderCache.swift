@@ -10,21 +10,13 @@ import Telnyx
 /// (docs/benchmarks.md, issue 18). The record cache is bounded: walking a million phone numbers
 /// keeps at most `recordLimit` of them.
 final class RenderCache: Sendable {
-    /// A record schema, resolved once: its properties, whether it accepts properties it does
-    /// not list, and its concrete form compiled for generation.
-    struct Shape: Sendable {
-        let properties: [String: JSONValue]
-        let open: Bool
-        let plan: GenerationPlan
-    }
-
     private struct RecordKey: Hashable {
         let schema: String
         let base: UInt64
     }
 
     private struct State {
-        var shapes: [String: Shape] = [:]
+        var shapes: [String: RecordShape] = [:]
         var records: [RecordKey: JSONValue] = [:]
         var values: [String: JSONValue] = [:]
     }
@@ -35,7 +27,7 @@ final class RenderCache: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// The shape of the schema known as `name`, made by `make` the first time.
-    func shape(_ name: String, _ make: () -> Shape) -> Shape {
+    func shape(_ name: String, _ make: () -> RecordShape) -> RecordShape {
         if let known = state.withLockedValue({ $0.shapes[name] }) { return known }
         let made = make()
         state.withLockedValue { $0.shapes[name] = made }

@@ -128,6 +128,7 @@ final class SandboxCore: Sendable {
                               source: ["parameter": .string(parameter)])
             case .noContent: return Reply(status: endpoint.status, contentType: nil, body: [])
             case .body(let value): return .json(endpoint.status, value)
+            case .written(let bytes): return Reply(status: endpoint.status, contentType: "application/json", body: bytes)
             }
         }
         return generated(endpoint, params: match.params, path: path)

@@ -4,6 +4,8 @@ import Telnyx
 /// What the store made of a request.
 enum StoreOutcome: Sendable {
     case body(JSONValue)
+    /// A JSON body already written (a page, whose records are written straight into it).
+    case written([UInt8])
     case noContent
     case notFound(String)
     /// A query the list cannot serve (a page number or cursor out of range): 400.
@@ -151,7 +153,7 @@ final class Store: Sendable {
         switch action {
         case .list:
             do {
-                return .body(try list(endpoint, key: key, query: query, path: path))
+                return .written(try list(endpoint, key: key, query: query, path: path))
             } catch {
                 return .invalid(parameter: error.parameter, detail: error.detail)
             }
@@ -213,22 +215,12 @@ final class Store: Sendable {
     /// the record's seed, then its own fields laid over where the schema allows them.
     private func render(_ key: String, _ slot: Collection.Slot, schema: JSONValue, as schemaName: String) -> JSONValue {
         let (fields, base) = withCollection(key) { ($0.fields(slot), $0.baseSeed(slot)) }
-        let shape = cache.shape(schemaName) {
-            let flat = factory.concrete(schema)
-            return RenderCache.Shape(
-                properties: flat["properties"]?.objectValue ?? [:],
-                open: flat["additionalProperties"] != nil && flat["additionalProperties"] != .bool(false),
-                plan: factory.plan(flat))
-        }
+        let shape = cache.shape(schemaName) { RecordShape(schema, factory) }
         let generated = cache.record(schemaName, base: base) {
             var rng = SplitMix(base)
             return shape.plan.run(&rng, factory)
         }
-        guard case .object(var out) = generated else { return .object(fields) }
-        for (k, v) in fields {
-            if let prop = shape.properties[k] { if factory.fits(v, prop) { out[k] = v } } else if shape.open { out[k] = v }
-        }
-        return .object(out)
+        return shape.record(generated: generated, fields: fields, factory)
     }
 
     private func item(_ endpoint: Endpoint, key: String, slot: Collection.Slot) -> StoreOutcome {
@@ -251,7 +243,7 @@ final class Store: Sendable {
 
     private func list(
         _ endpoint: Endpoint, key: String, query: QueryString, path: String
-    ) throws(Pagination.OutOfRange) -> JSONValue {
+    ) throws(Pagination.OutOfRange) -> [UInt8] {
         let itemSchema = Self.recordSchema(endpoint, factory) ?? .object([:])
         let itemName = endpoint.fullName + " items"
         let scheme: String
@@ -305,7 +297,6 @@ final class Store: Sendable {
                 total = matched
             }
         }
-        let items = slots.map { render(key, $0, schema: itemSchema, as: itemName) }
         let response = factory.responses[endpoint.fullName].map { factory.flatten($0) } ?? .object([:])
         // The page around the items is the same for every page of the endpoint.
         let template = cache.value("page " + endpoint.fullName) {
@@ -313,9 +304,27 @@ final class Store: Sendable {
             return factory.generate(response, rng: &rng)
         }
         let nextSchema = response["properties"]?["next_page_uri"].map { factory.flatten($0) }
-        return Pagination.page(
-            scheme: scheme, itemsKey: endpoint.itemsKey, template: template, items: items, window: window, total: total,
-            path: path, query: query, nullableNext: nextSchema?["nullable"] == .bool(true))
+        let frame = Pagination.page(
+            scheme: scheme, itemsKey: endpoint.itemsKey, template: template, itemCount: slots.count, window: window,
+            total: total, path: path, query: query, nullableNext: nextSchema?["nullable"] == .bool(true))
+        // The records are written straight into the page (RecordShape.write), never built.
+        let shape = cache.shape(itemName) { RecordShape(itemSchema, factory) }
+        let records = withCollection(key) { collection in slots.map { (collection.fields($0), collection.baseSeed($0)) } }
+        func writeItems(_ out: inout JSONWriter) {
+            out.append(UInt8(ascii: "["))
+            for (i, record) in records.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                shape.write(base: record.1, fields: record.0, factory, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        var out = JSONWriter()
+        if let itemsKey = frame.itemsKey, let body = frame.body.objectValue {
+            out.writeObject(body, replacing: itemsKey, with: writeItems)
+        } else {
+            writeItems(&out)
+        }
+        return out.bytes
     }
 
     /// The id of seeded record `index` of collection `key`, or nil when the store keeps no

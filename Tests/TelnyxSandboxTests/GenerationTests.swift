@@ -60,6 +60,12 @@ import Testing
             #expect(value == plan.run(&second, factory), "\(name): the same seed gave two values")
             #expect(first.state == second.state)
             #expect(factory.conforms(value, schema), "\(name): generated a body its schema refuses")
+            // Written straight from the plan: the bytes of the built value, the same draws.
+            var third = SplitMix(stableHash(1, name))
+            var written = JSONWriter()
+            plan.write(&third, factory, into: &written)
+            #expect(Self.text(written.bytes) == Self.json(value), "\(name): the plan wrote other bytes than it built")
+            #expect(third.state == first.state)
         }
         #expect(largest.nodes < 20_000, "\(largest.name) compiled to \(largest.nodes) nodes")
     }
@@ -83,9 +89,59 @@ import Testing
         #expect(rng.state != SplitMix(3).state)
     }
 
+    /// A record written straight into a page is the record built and then written: own fields
+    /// merged in key order before, between and after the generated members, a field that does
+    /// not fit its property left out, an unlisted one kept only when the schema is open.
+    @Test func recordsWriteWhatTheyBuild() throws {
+        let factory = ResponseFactory(document: Catalog.responseSchemas())
+        let fields: [String: JSONValue] = [
+            "0first": "zero", "b": .int(2), "c": "not an integer", "id": "own-id", "zz": .array([true]),
+            "é": "non-ASCII", "a": "own a", "phone_number": "+15550001", "tags": .array(["x"]), "status": .null,
+        ]
+        var shapes: [(String, JSONValue)] = []
+        for open in [false, true] {
+            shapes.append(("open \(open)", .object([
+                "type": "object", "additionalProperties": .bool(open),
+                "properties": .object([
+                    "a": .object(["type": "string"]), "c": .object(["type": "integer"]),
+                    "d": .object(["type": "string", "format": "uuid"]), "zy": .object(["type": "boolean"]),
+                ]),
+            ])))
+        }
+        for (name, response) in factory.responses.sorted(by: { $0.key < $1.key }) {
+            if let data = factory.member(factory.flatten(response), "data") { shapes.append((name, data)) }
+        }
+        var overlaid = 0
+        for (name, schema) in shapes {
+            let shape = RecordShape(schema, factory)
+            for base in [UInt64(1), 99] {
+                var rng = SplitMix(base)
+                let built = shape.record(generated: shape.plan.run(&rng, factory), fields: fields, factory)
+                var written = JSONWriter()
+                shape.write(base: base, fields: fields, factory, into: &written)
+                #expect(Self.text(written.bytes) == Self.json(built), "\(name): the written record differs from the built one")
+                if case .object(let members) = built, members["a"] == "own a" || members["id"] == "own-id" { overlaid += 1 }
+            }
+        }
+        #expect(overlaid > 100, "too few schemas took an own field to test the merge")
+        // The hand-made schemas: "c" does not fit, "b" and the rest are unlisted.
+        let closed = RecordShape(shapes[0].1, factory)
+        #expect(closed.overlay(fields, factory).map(\.key) == ["a"])
+        let open = RecordShape(shapes[1].1, factory)
+        #expect(open.overlay(fields, factory).map(\.key) == ["0first", "a", "b", "id", "phone_number", "status", "tags", "zz", "é"])
+    }
+
+    private static func json(_ value: JSONValue) -> String {
+        var writer = JSONWriter()
+        writer.write(value)
+        return text(writer.bytes)
+    }
+
+    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
     private static func nodes(_ plan: GenerationPlan) -> Int {
         switch plan {
-        case .object(let members): return 1 + members.reduce(0) { $0 + nodes($1.plan) }
+        case .object(let members, _): return 1 + members.reduce(0) { $0 + nodes($1.plan) }
         case .array(_, let item): return 1 + nodes(item)
         case .variants(let plans, _): return 1 + plans.count
         default: return 1

@@ -20,25 +20,34 @@ public struct JSONWriter {
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
-            bytes.append(UInt8(ascii: "{"))
-            // Sorted keys: the same value always gives the same text. Compared as UTF-8 bytes
-            // (code point order), not with String's `<`, whose Unicode-aware comparison was a
-            // third of the sandbox's time per page; the two orders differ only for keys that are
-            // not in normal form C.
-            let sorted = members.sorted { Self.precedes($0.key, $1.key) }
-            for (i, member) in sorted.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(member.key)
-                bytes.append(UInt8(ascii: ":"))
-                write(member.value)
-            }
-            bytes.append(UInt8(ascii: "}"))
+            writeObject(members)
         }
+    }
+
+    /// Writes `members` as `write` writes an object, except that the value of member `key`
+    /// (when present) is written by `writeValue`: the sandbox writes a page's records straight
+    /// into their place in the page.
+    public mutating func writeObject(
+        _ members: [String: JSONValue], replacing key: String? = nil, with writeValue: (inout JSONWriter) -> Void = { _ in }
+    ) {
+        bytes.append(UInt8(ascii: "{"))
+        // Sorted keys: the same value always gives the same text. Compared as UTF-8 bytes
+        // (code point order), not with String's `<`, whose Unicode-aware comparison was a
+        // third of the sandbox's time per page; the two orders differ only for keys that are
+        // not in normal form C.
+        let sorted = members.sorted { Self.precedes($0.key, $1.key) }
+        for (i, member) in sorted.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            writeString(member.key)
+            bytes.append(UInt8(ascii: ":"))
+            if member.key == key { writeValue(&self) } else { write(member.value) }
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// Whether `a` sorts before `b` as UTF-8 bytes, compared in place (the generic
     /// `lexicographicallyPrecedes` on the UTF-8 views was a tenth of a sandbox page's time).
-    static func precedes(_ a: String, _ b: String) -> Bool {
+    public static func precedes(_ a: String, _ b: String) -> Bool {
         let fast = a.utf8.withContiguousStorageIfAvailable { x in
             b.utf8.withContiguousStorageIfAvailable { y in
                 let common = min(x.count, y.count)
