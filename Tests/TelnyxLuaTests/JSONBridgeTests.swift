@@ -64,6 +64,30 @@ import Testing
         #expect(try eval("local n = 0 for _ in pairs(telnyx.json.decode([==[\(text)]==]).data[2]) do n = n + 1 end return n") == .integer(1))
     }
 
+    /// The answers of one API method carry their table sizes over to the next (TableSizeHints):
+    /// documents of other shapes and sizes decoded after each other still decode exactly.
+    @Test func sizesCarriedOverFromEarlierDocumentsChangeNothing() throws {
+        let documents = [
+            #"{"data":{"a":1,"b":2,"c":3,"d":4,"e":5,"f":[1,2,3,4,5,6,7,8]}}"#,
+            #"{"data":{"a":1}}"#,
+            #"{"data":[{"x":{"y":[]}},{}],"meta":{"page":1}}"#,
+            #"[[1,2,3],{"k":[{"m":null}]},[],"s"]"#,
+            #"{}"#,
+            #"{"data":{"a":1,"b":2,"c":3,"d":4,"e":5,"f":[1,2,3,4,5,6,7,8]}}"#,
+        ]
+        let vm = try LuaVM()
+        var hints = TableSizeHints()
+        for text in documents + documents.reversed() {
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBufferPointer { try LuaJSONDecoder.push($0, on: vm.lua, hints: &hints) }
+            let carried = vm.lua.value(at: -1)
+            try bytes.withUnsafeBufferPointer { try LuaJSONDecoder.push($0, on: vm.lua) }
+            #expect(carried == vm.lua.value(at: -1), "\(text)")
+            #expect(carried != .nil)
+            vm.lua.pop(2)
+        }
+    }
+
     @Test func nullIsASentinel() throws {
         #expect(try eval("return telnyx.json.encode({webhook_timeout_secs = telnyx.null})") == #"{"webhook_timeout_secs":null}"#)
         #expect(try eval("return telnyx.json.decode('{\"a\":null}').a == telnyx.null") == true)

@@ -16,6 +16,9 @@ final class APIState {
     var beforeRequestRef: Int32?
     /// The method of each request in flight, for decoding its result and naming it in errors.
     var pending: [Int: MethodSpec] = [:]
+    /// Per method, the table sizes of its last answer, for decoding the next one (see
+    /// `TableSizeHints`): a retrieve's record is allocated at its size, not grown to it.
+    var tableSizes: [String: TableSizeHints] = [:]
 
     private var current: TelnyxClient?
     /// Clients replaced by `configure` while requests may still use them; shut down at the end.

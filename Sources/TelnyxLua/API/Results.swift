@@ -9,7 +9,9 @@ import Telnyx
 enum Results {
     static let binaryMetatableKey = "telnyx-lua.binary"
 
-    static func push(_ response: APIResponse, for spec: MethodSpec?, on lua: Lua) throws(TelnyxError) {
+    static func push(
+        _ response: APIResponse, for spec: MethodSpec?, on lua: Lua, hints: inout TableSizeHints
+    ) throws(TelnyxError) {
         let kind = spec?.result ?? .json
         if case .binary = kind {
             pushBinary(response, on: lua)
@@ -29,7 +31,7 @@ enum Results {
             throw failure("expected JSON from \(spec?.fullName ?? "the API"), got \(response.contentType ?? "no content type") (\(response.body.count) bytes)", response)
         }
         do {
-            try response.body.withUnsafeBufferPointer { try LuaJSONDecoder.push($0, on: lua) }
+            try response.body.withUnsafeBufferPointer { try LuaJSONDecoder.push($0, on: lua, hints: &hints) }
         } catch {
             throw failure("malformed JSON in the response of \(spec?.fullName ?? "the API") (\(response.body.count) bytes): \(error)", response)
         }
