@@ -15,8 +15,6 @@ final class Connection: @unchecked Sendable {
     private let pool: ConnectionPool
     /// The exchange whose response is being read.
     private(set) var current: ExchangeRun?
-    /// Closes the connection after `idleTimeout` in the pool; cancelled when it is taken.
-    var idleTimer: Scheduled<Void>?
 
     init(channel: any Channel, origin: Origin, pool: ConnectionPool) {
         self.channel = channel

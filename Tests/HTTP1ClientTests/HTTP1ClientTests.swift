@@ -49,6 +49,32 @@ import Testing
         await server.stop()
     }
 
+    /// A kept-alive connection is closed `idleTimeout` after it was last put back: reusing it
+    /// puts the close off (its one timer, made at the first release, waits for the rest).
+    @Test func anIdleConnectionClosesTheIdleTimeoutAfterItsLastUse() async throws {
+        let server = try await ScriptedServer { _, _ in .send(response(200, "ok")) }
+        let timeout = Duration.milliseconds(600)
+        let client = HTTP1Client(configuration: .init(idleTimeout: .milliseconds(600)))
+        let first = ContinuousClock.now
+        _ = try await get(client, server.url + "/1")
+        try await Task.sleep(for: .milliseconds(350))
+        let secondSent = ContinuousClock.now
+        _ = try await get(client, server.url + "/2")
+        let lastUse = ContinuousClock.now
+        #expect(server.connections == 1)
+        // Past the timeout counted from the first use, within it counted from the last.
+        try await Task.sleep(until: first + timeout + .milliseconds(100))
+        if ContinuousClock.now - lastUse < timeout - .milliseconds(100) {
+            #expect(server.openConnections == 1, "closed counting from the first use, not the last")
+        }
+        try await waitUntil { server.openConnections == 0 }
+        #expect(ContinuousClock.now - secondSent >= timeout, "closed before the idle timeout")
+        _ = try await get(client, server.url + "/3")
+        #expect(server.connections == 2)
+        client.shutdown()
+        await server.stop()
+    }
+
     @Test func theConnectionLimitHoldsAndEveryWaitingRequestIsServed() async throws {
         let server = try await ScriptedServer { request, _ in .delayed(0.05, response(200, request.target)) }
         let client = HTTP1Client(configuration: .init(maxConnectionsPerHost: 3))

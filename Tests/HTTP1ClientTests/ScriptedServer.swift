@@ -45,6 +45,8 @@ final class ScriptedServer: Sendable {
     var requests: [Request] { state.withLockedValue { $0.requests } }
     var connections: Int { state.withLockedValue { $0.connections } }
     var mostOpenAtOnce: Int { state.withLockedValue { $0.mostOpen } }
+    /// Connections open now (closed by either side are no longer counted).
+    var openConnections: Int { state.withLockedValue { $0.open } }
 
     /// Starts a server answering with `script` (the request, and its index among all requests).
     init(tls: NIOSSLContext? = nil, script: @escaping @Sendable (Request, Int) -> Action) async throws {

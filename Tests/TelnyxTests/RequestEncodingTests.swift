@@ -10,6 +10,17 @@ struct RequestEncodingTests {
         #expect(path == "/calls/v3:a%2Fb%3Fc%20d~_.-/actions/answer")
     }
 
+    @Test func pathTemplatesEdgeCases() throws {
+        #expect(try RequestEncoding.renderPath("/phone_numbers", params: ["id": "x"]) == "/phone_numbers")
+        #expect(try RequestEncoding.renderPath("/a/{x}/b", params: ["x": "."]) == "/a/%2E/b")
+        #expect(try RequestEncoding.renderPath("/a/{x}/b", params: ["x": ".."]) == "/a/%2E%2E/b")
+        #expect(try RequestEncoding.renderPath("/a/{x}/b", params: ["x": "..."]) == "/a/.../b")
+        #expect(try RequestEncoding.renderPath("/a/{x}{y}", params: ["x": "1", "y": "é%"]) == "/a/1%C3%A9%25")
+        #expect(try RequestEncoding.renderPath("/Recordings/{sid}.json", params: ["sid": "a b"]) == "/Recordings/a%20b.json")
+        // An unclosed brace is left as it is, with what follows it.
+        #expect(try RequestEncoding.renderPath("/a/{x}/{y", params: ["x": "1"]) == "/a/1/{y")
+    }
+
     @Test func emptyOrMissingPathParameterIsAValidationError() {
         for params in [["id": ""], [:]] {
             #expect {

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import HTTP1Client
 
 /// When and how long to wait before retrying, exactly as the Stainless-generated SDKs do
 /// (`_should_retry`, `_calculate_retry_timeout`, `_parse_retry_after_header`).
@@ -83,7 +84,7 @@ public enum RetryPolicy {
     }
 
     static func header(_ name: String, in headers: [(String, String)]) -> String? {
-        headers.first { $0.0.lowercased() == name }?.1
+        headers.first { HTTPSyntax.sameName($0.0, name) }?.1
     }
 }
 

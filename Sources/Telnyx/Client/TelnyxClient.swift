@@ -1,3 +1,4 @@
+import HTTP1Client
 import Logging
 
 /// The Telnyx API client: encodes an `APIRequest`, authenticates it, sends it over a pooled
@@ -120,23 +121,17 @@ public final class TelnyxClient: Sendable, CustomStringConvertible {
     /// Concatenates header lists; a later header replaces earlier ones of the same name (any case).
     static func merge(_ lists: [(String, String)]...) -> [(String, String)] {
         var out: [(String, String)] = []
-        var keys: [String] = []  // out's names, lowercased once each
         for list in lists {
             for (name, value) in list {
-                let key = name.lowercased()
-                if let index = keys.firstIndex(of: key) {
-                    out.remove(at: index)
-                    keys.remove(at: index)
-                }
+                if let index = out.firstIndex(where: { HTTPSyntax.sameName($0.0, name) }) { out.remove(at: index) }
                 out.append((name, value))
-                keys.append(key)
             }
         }
         return out
     }
 
     static func hasHeader(_ name: String, in headers: [(String, String)]) -> Bool {
-        headers.contains { $0.0.lowercased() == name }
+        headers.contains { HTTPSyntax.sameName($0.0, name) }
     }
 
     static func show(_ headers: [(String, String)], _ redactor: Redactor) -> String {
