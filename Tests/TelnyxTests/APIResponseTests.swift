@@ -9,10 +9,11 @@ import Testing
 
     @Test func mediaTypesAreJudgedWithoutCaseBlanksOrParameters() {
         for json in ["application/json", "Application/JSON; charset=utf-8", " application/json ;q=1", "application/vnd.api+json",
-                     "application/problem+JSON"] {
+                     "application/problem+JSON", "APPLICATION/JSON", "application/ json", "+json", "text/x+json;a=b"] {
             #expect(response(json).isJSON, "\(json)")
         }
-        for other in ["text/html", "application/jsonx", "application/json-seq", "text/plain; note=application/json", "", "json"] {
+        for other in ["text/html", "application/jsonx", "application/json-seq", "text/plain; note=application/json", "", "json",
+                      "application/json5", "applicatio", "application/jso", "+jsonx", "; application/json"] {
             #expect(!response(other).isJSON, "\(other)")
         }
         #expect(!APIResponse(status: 200, headers: [], body: []).isJSON)

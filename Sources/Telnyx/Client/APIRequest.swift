@@ -172,11 +172,22 @@ public struct APIResponse: Sendable {
     /// Whether the body is JSON, judged from the content type (`application/json`, `+json`).
     public var isJSON: Bool {
         guard let type = contentType else { return false }
-        // The media type: before any `;`, without blanks, lowercased; on bytes, for every response.
-        let bare = type.utf8.prefix { $0 != UInt8(ascii: ";") }
-            .filter { $0 != 0x20 && $0 != 0x09 }
-            .map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-        return bare.elementsEqual("application/json".utf8) || bare.reversed().starts(with: "nosj+".utf8)
+        // The media type: before any `;`, without blanks, lowercased. Compared as it is read,
+        // with no copy: this runs for every response.
+        let json: StaticString = "application/json"
+        var length = 0
+        var matches = true
+        var lastFive: UInt64 = 0
+        for byte in type.utf8 {
+            if byte == UInt8(ascii: ";") { break }
+            if byte == 0x20 || byte == 0x09 { continue }
+            let lower = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
+            matches = matches && length < json.utf8CodeUnitCount && json.utf8Start[length] == lower
+            length += 1
+            lastFive = (lastFive << 8 | UInt64(lower)) & 0xFF_FFFF_FFFF
+        }
+        let plusJSON: UInt64 = 0x2B_6A73_6F6E  // "+json"
+        return (matches && length == json.utf8CodeUnitCount) || (length >= 5 && lastFive == plusJSON)
     }
 
     /// The body parsed as JSON; an empty body is `null` (204 No Content). A body that is not

@@ -71,6 +71,13 @@ public enum RequestEncoding {
     }
 
     static func appendPercentEncoded(_ text: String, keeping extra: Set<UInt8>, to out: inout [UInt8]) {
+        // Ids are mostly unreserved throughout: copied whole.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.allSatisfy(isUnreserved) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true { return }
         let hex: StaticString = "0123456789ABCDEF"
         for byte in text.utf8 {
             if isUnreserved(byte) || extra.contains(byte) {

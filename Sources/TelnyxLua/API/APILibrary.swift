@@ -144,7 +144,8 @@ final class APILibrary {
             throw LuaError.raise("request \(id) has not finished (or was already collected)")
         }
         do {
-            try Results.push(try outcome.get(), for: spec, on: lua, hints: &state.tableSizes[spec?.fullName ?? "", default: TableSizeHints()])
+            let method = APIState.MethodKey(resource: spec?.resource ?? "", name: spec?.name ?? "")
+            try Results.push(try outcome.get(), for: spec, on: lua, hints: &state.tableSizes[method, default: TableSizeHints()])
         } catch {
             ErrorTables.push(error, method: spec?.fullName, on: lua)
             throw LuaError.raiseValue()

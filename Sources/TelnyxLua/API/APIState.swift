@@ -18,7 +18,13 @@ final class APIState {
     var pending: [Int: MethodSpec] = [:]
     /// Per method, the table sizes of its last answer, for decoding the next one (see
     /// `TableSizeHints`): a retrieve's record is allocated at its size, not grown to it.
-    var tableSizes: [String: TableSizeHints] = [:]
+    var tableSizes: [MethodKey: TableSizeHints] = [:]
+
+    /// A method by its resource and name (not `fullName`, which joins them anew each time).
+    struct MethodKey: Hashable {
+        let resource: String
+        let name: String
+    }
 
     private var current: TelnyxClient?
     /// Clients replaced by `configure` while requests may still use them; shut down at the end.
