@@ -46,9 +46,9 @@ local Task = {}
 Task.__index = Task
 Task.__name = "telnyx.Task"
 
-local function schedule(task, ...)
+local function schedule(task)
   ready_tail = ready_tail + 1
-  ready[ready_tail] = pack(task, ...)
+  ready[ready_tail] = task
 end
 
 --- A traceback (or an error message with one) without the runtime's own frames, which are not
@@ -123,28 +123,29 @@ local function park(task, kind, arg)
   end
 end
 
--- Resumes a task with the given values and handles how it stopped.
-local function step(task, ...)
+-- Resumes a task and handles how it stopped. What it yields is read as values, not packed:
+-- this runs for every request of every task.
+local function step(task)
   if task.status ~= "ready" and task.status ~= "waiting" then return end
   local previous = current
   current = task
   task.status = "running"
   task.request = nil
-  local r = pack(raw_resume(task.co, ...))
+  local ok, first, kind, arg = raw_resume(task.co)
   current = previous
   if raw_status(task.co) == "dead" then
-    if r[1] then
-      local inner = r[2]
-      if inner[1] then
-        finish_task(task, true, pack(unpack(inner, 2, inner.n)))
+    if ok then
+      -- `first` is the body's packed xpcall (see M.spawn).
+      if first[1] then
+        finish_task(task, true, pack(unpack(first, 2, first.n)))
       else
-        finish_task(task, false, inner[2])
+        finish_task(task, false, first[2])
       end
     else
-      finish_task(task, false, keep_traceback(r[2]))
+      finish_task(task, false, keep_traceback(first))
     end
-  elseif r[2] == IO then
-    park(task, r[3], r[4])
+  elseif first == IO then
+    park(task, kind, arg)
   else
     park(task, "yield")  -- a plain coroutine.yield in a task body lets the others run
   end
@@ -153,10 +154,10 @@ end
 local function run_ready()
   local stepped = ready_head <= ready_tail
   while ready_head <= ready_tail do
-    local entry = ready[ready_head]
+    local task = ready[ready_head]
     ready[ready_head] = nil
     ready_head = ready_head + 1
-    step(unpack(entry, 1, entry.n))
+    step(task)
   end
   ready, ready_head, ready_tail = {}, 1, 0
   return stepped
