@@ -187,6 +187,23 @@ private let referenceDir = repoRoot.deletingLastPathComponent()
         #expect(catalog.isResource("texml"))
         #expect(!catalog.isResource("nope"))
         #expect(catalog.children(of: "nope").methods.isEmpty)
+        // Every method is under its resource, and every resource under its parent, down to the root.
+        var methods = 0
+        for path in [""] + catalog.resourcePaths {
+            let node = catalog.children(of: path)
+            methods += node.methods.count
+            for method in node.methods {
+                #expect(catalog.method(named: path + "." + method) != nil, "\(path).\(method)")
+            }
+            for child in node.resources {
+                #expect(catalog.isResource(path.isEmpty ? child : path + "." + child), "\(path) lists \(child)")
+            }
+            guard !path.isEmpty else { continue }
+            let parts = path.split(separator: ".")
+            let parent = parts.dropLast().joined(separator: ".")
+            #expect(catalog.children(of: parent).resources.contains(String(parts.last!)), "\(parent) does not list \(path)")
+        }
+        #expect(methods == catalog.count)
     }
 
     @Test func indexIsLazy() {
