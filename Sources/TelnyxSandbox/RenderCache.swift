@@ -7,8 +7,9 @@ import Telnyx
 ///
 /// All of it is a pure function of the seed and the schema, so caching changes no byte of any
 /// answer; it only keeps the sandbox from being the slowest part of what it is used to measure
-/// (docs/benchmarks.md, issue 18). The record cache is bounded: walking a million phone numbers
-/// keeps at most `recordLimit` of them.
+/// (docs/benchmarks.md, issue 18). The record cache serves retrieves, filters and the
+/// simulation's lookups (a page's records are written from their plan and skip it); it is
+/// bounded to `recordLimit` records.
 final class RenderCache: Sendable {
     private struct RecordKey: Hashable {
         let schema: String
@@ -26,10 +27,10 @@ final class RenderCache: Sendable {
 
     private let state = NIOLockedValueBox(State())
 
-    /// The shape of the schema known as `name`, made by `make` the first time.
-    func shape(_ name: String, _ make: () -> RecordShape) -> RecordShape {
+    /// The shape of `schema`, known as `name`, compiled by `factory` the first time.
+    func shape(_ schema: JSONValue, as name: String, _ factory: ResponseFactory) -> RecordShape {
         if let known = state.withLockedValue({ $0.shapes[name] }) { return known }
-        let made = make()
+        let made = RecordShape(schema, factory)
         state.withLockedValue { $0.shapes[name] = made }
         return made
     }

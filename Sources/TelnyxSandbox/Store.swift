@@ -215,7 +215,7 @@ final class Store: Sendable {
     /// the record's seed, then its own fields laid over where the schema allows them.
     private func render(_ key: String, _ slot: Collection.Slot, schema: JSONValue, as schemaName: String) -> JSONValue {
         let (fields, base) = withCollection(key) { ($0.fields(slot), $0.baseSeed(slot)) }
-        let shape = cache.shape(schemaName) { RecordShape(schema, factory) }
+        let shape = cache.shape(schema, as: schemaName, factory)
         let generated = cache.record(schemaName, base: base) {
             var rng = SplitMix(base)
             return shape.plan.run(&rng, factory)
@@ -308,7 +308,7 @@ final class Store: Sendable {
             scheme: scheme, itemsKey: endpoint.itemsKey, template: template, itemCount: slots.count, window: window,
             total: total, path: path, query: query, nullableNext: nextSchema?["nullable"] == .bool(true))
         // The records are written straight into the page (RecordShape.write), never built.
-        let shape = cache.shape(itemName) { RecordShape(itemSchema, factory) }
+        let shape = cache.shape(itemSchema, as: itemName, factory)
         let records = withCollection(key) { collection in slots.map { (collection.fields($0), collection.baseSeed($0)) } }
         func writeItems(_ out: inout JSONWriter) {
             out.append(UInt8(ascii: "["))

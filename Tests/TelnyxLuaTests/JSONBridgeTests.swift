@@ -77,6 +77,10 @@ import Testing
         ]
         let vm = try LuaVM()
         var hints = TableSizeHints()
+        // The sizes of one answer are carried to the next call.
+        try Array(documents[0].utf8).withUnsafeBufferPointer { try LuaJSONDecoder.push($0, on: vm.lua, hints: &hints) }
+        vm.lua.pop()
+        #expect(hints.objectSize(at: 0) == 1 && hints.objectSize(at: 1) == 6 && hints.arraySize(at: 2) == 8)
         for text in documents + documents.reversed() {
             let bytes = Array(text.utf8)
             try bytes.withUnsafeBufferPointer { try LuaJSONDecoder.push($0, on: vm.lua, hints: &hints) }

@@ -41,18 +41,21 @@ enum LuaJSONDecoder {
 /// through 1, 2, 4, 8, ... slots, which was 15% of the instructions of decoding a page
 /// (docs/benchmarks.md). A hint never changes what is decoded, only the first allocation.
 struct TableSizeHints {
-    fileprivate var objectSizes: [Int32] = []
-    fileprivate var arraySizes: [Int32] = []
+    private var objectSizes: [Int32] = []
+    private var arraySizes: [Int32] = []
     /// A cap, so that one huge sibling does not make every later table at its depth big.
-    fileprivate static let maxHint = 256
+    private static let maxHint = 256
 
     init() {}
 
-    fileprivate static func hint(_ sizes: [Int32], at depth: Int) -> Int32 {
-        depth < sizes.count ? sizes[depth] : 0
-    }
+    /// The size of the last object (array) closed at `depth`; 0 before any.
+    func objectSize(at depth: Int) -> Int32 { depth < objectSizes.count ? objectSizes[depth] : 0 }
+    func arraySize(at depth: Int) -> Int32 { depth < arraySizes.count ? arraySizes[depth] : 0 }
 
-    fileprivate static func remember(_ count: Int, in sizes: inout [Int32], at depth: Int) {
+    mutating func closedObject(_ count: Int, at depth: Int) { Self.remember(count, in: &objectSizes, at: depth) }
+    mutating func closedArray(_ count: Int, at depth: Int) { Self.remember(count, in: &arraySizes, at: depth) }
+
+    private static func remember(_ count: Int, in sizes: inout [Int32], at depth: Int) {
         let size = Int32(min(count, maxHint))
         if depth < sizes.count {
             sizes[depth] = size
@@ -89,13 +92,13 @@ struct LuaTableSink: JSONSink {
     func string(_ bytes: UnsafeBufferPointer<UInt8>) { lua.push(bytes: bytes) }
     mutating func beginArray() throws {
         try reserve()
-        lua.newTable(arrayCapacity: TableSizeHints.hint(hints.arraySizes, at: depth))
+        lua.newTable(arrayCapacity: hints.arraySize(at: depth))
         depth += 1
     }
     func arrayElement(index: Int) { lua.rawSet(-2, Int64(index)) }
     mutating func endArray(count: Int) {
         depth -= 1
-        TableSizeHints.remember(count, in: &hints.arraySizes, at: depth)
+        hints.closedArray(count, at: depth)
         if count == 0 {
             lua.pushValue(at: arrayMetatableIndex)
             lua_setmetatable(lua.state, -2)
@@ -103,13 +106,13 @@ struct LuaTableSink: JSONSink {
     }
     mutating func beginObject() throws {
         try reserve()
-        lua.newTable(recordCapacity: TableSizeHints.hint(hints.objectSizes, at: depth))
+        lua.newTable(recordCapacity: hints.objectSize(at: depth))
         depth += 1
     }
     func key(_ bytes: UnsafeBufferPointer<UInt8>) { lua.push(bytes: bytes) }
     func objectMember() { lua_rawset(lua.state, -3) }
     mutating func endObject(count: Int) {
         depth -= 1
-        TableSizeHints.remember(count, in: &hints.objectSizes, at: depth)
+        hints.closedObject(count, at: depth)
     }
 }
